@@ -74,3 +74,38 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the clean store of this test."""
     with Session(engine) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory: pytest.TempPathFactory, _migrated_template: str) -> str:
+    """A SQLite store seeded once with the Mainz demo portfolio (treat it as read-only)."""
+    from seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    if postgres_url():
+        shutil.copyfile(_sqlite_template(tmp_path_factory), path)
+    else:
+        shutil.copyfile(_migrated_template, path)
+    url = f"sqlite:///{path}"
+    engine = create_db_engine(url)
+    with Session(engine) as s:
+        seed_demo(s, today=DEMO_TODAY, seed=DEMO_SEED)
+        s.commit()
+    engine.dispose()
+    return url
+
+
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "empty.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_engine(demo_db_url: str) -> Iterator[Engine]:
+    """An engine on the seeded demo store."""
+    eng = create_db_engine(demo_db_url)
+    yield eng
+    eng.dispose()
