@@ -109,3 +109,10 @@ def demo_engine(demo_db_url: str) -> Iterator[Engine]:
     eng = create_db_engine(demo_db_url)
     yield eng
     eng.dispose()
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose resource is missing here; in CI (SPRINTFOLIO_REQUIRE_INTEGRATION) fail."""
+    if os.environ.get("SPRINTFOLIO_REQUIRE_INTEGRATION"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)

@@ -1,0 +1,180 @@
+"""The ``sprintfolio`` command line (thin: it calls models, seed and services)."""
+
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from models import DatabaseUrlError, create_db_engine
+from models.maintenance import store_is_empty, wipe_store
+from models.migrate import upgrade_to_head
+from sprintfolio.config import Settings, get_settings, local_today
+
+app = typer.Typer(
+    help="Sprintfolio: agile portfolio dashboard for public-sector digitalisation programmes.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Manage the store's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+APP_SCRIPT = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, without a traceback."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn known failures into one-line messages and exit code 1."""
+    try:
+        yield
+    except CliError as exc:
+        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except DatabaseUrlError as exc:
+        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        typer.secho(f"Error: setting {where}: {first['msg']}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+
+
+def _settings() -> Settings:
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def _describe(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite file {parsed.database}"
+    return f"PostgreSQL at {parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database}"
+
+
+def _open_store(settings: Settings) -> Engine:
+    """An engine on the configured store, checked by connecting once."""
+    url = settings.database_url
+    engine = create_db_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise CliError(f"cannot open the store ({_describe(url)}): {reason}") from None
+    return engine
+
+
+def _seed(engine: Engine, settings: Settings) -> str:
+    from seed import seed_demo
+
+    today = local_today(settings)
+    with Session(engine) as session:
+        summary = seed_demo(session, today=today, seed=settings.demo_seed)
+        session.commit()
+    return (
+        f"Seeded the Mainz demo portfolio for {today.isoformat()}: {summary.projects} projects, "
+        f"{summary.sprints} sprints, {summary.items} items, {summary.events} events."
+    )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (98, 48):  # EADDRINUSE on Linux, macOS
+                raise CliError(
+                    f"port {port} on {host} is already in use; stop the other program "
+                    "or choose another port with --port"
+                ) from None
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The command line that serves the dashboard (headless, no usage statistics)."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+    ]  # fmt: skip
+
+
+def _exec(command: list[str]) -> None:  # pragma: no cover - replaces the process
+    os.execv(command[0], command)
+
+
+#: Replaced in tests so that ``up`` does not start a server.
+start_process: Callable[[list[str]], None] = _exec
+
+
+@app.command()
+def up(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+) -> None:
+    """Create or upgrade the store, seed the demo portfolio once if empty, start the dashboard."""
+    with _user_errors():
+        settings = _settings()
+        _check_port_free(host, port)
+        engine = _open_store(settings)
+        upgrade_to_head(engine)
+        with Session(engine) as session:
+            empty = store_is_empty(session)
+        if empty:
+            typer.echo(_seed(engine, settings))
+        engine.dispose()
+        typer.echo(f"Sprintfolio on {_describe(settings.database_url)}: http://{host}:{port}")
+    start_process(streamlit_command(host, port))
+
+
+@app.command()
+def seed(
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete everything in the store first.")
+    ] = False,
+) -> None:
+    """Fill the store with the deterministic Mainz demo portfolio."""
+    from seed import StoreNotEmpty
+
+    with _user_errors():
+        settings = _settings()
+        engine = _open_store(settings)
+        upgrade_to_head(engine)
+        if reset:
+            wipe_store(engine)
+        try:
+            typer.echo(_seed(engine, settings))
+        except StoreNotEmpty as exc:
+            raise CliError(str(exc)) from None
+        finally:
+            engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the schema or apply the migrations it lacks."""
+    from models.migrate import current_revision
+
+    with _user_errors():
+        settings = _settings()
+        engine = _open_store(settings)
+        upgrade_to_head(engine)
+        typer.echo(f"{_describe(settings.database_url)} is at revision {current_revision(engine)}.")
+        engine.dispose()

@@ -1,0 +1,106 @@
+"""The real app, started by `sprintfolio up`, in Debian's Chromium driven by Playwright.
+
+Screenshots of each page land in ``artifacts/screenshots/`` (see README).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_TODAY, skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("SPRINTFOLIO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_NAMES = [
+    "Moderner Arbeitsplatz (Betriebssystem-Ablösung)",
+    "Web-GIS",
+    "OZG-Onlinedienste",
+    "Prozessdatenbank",
+    "Relaunch mainz.de",
+    "Digitale Kompetenzen",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`sprintfolio up` on a fresh SQLite store in a temporary folder."""
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    workdir = tmp_path_factory.mktemp("app")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
+    env["SPRINTFOLIO_TODAY"] = DEMO_TODAY.isoformat()
+    cli = Path(sys.executable).with_name("sprintfolio")
+    log = (workdir / "app.log").open("w")
+    server = subprocess.Popen(
+        [str(cli), "up", "--port", str(port)], cwd=workdir, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"sprintfolio up exited: {(workdir / 'app.log').read_text()}")
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not answer within 90 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser: object, url: str) -> object:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")  # type: ignore[attr-defined]
+    page.goto(url)
+    page.get_by_text(PROJECT_NAMES[1]).first.wait_for(timeout=60_000)
+    return page
+
+
+def test_portfolio_shows_the_six_mainz_projects(app_url: str, browser: object) -> None:
+    page = _open(browser, app_url)
+    for name in PROJECT_NAMES:
+        assert page.get_by_text(name).count() >= 1, name
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "portfolio.png"), full_page=True)
+    assert page.get_by_text("Traceback").count() == 0
