@@ -3,4 +3,8 @@
 Definitions: ../shared/METRICS.md. Inputs are the frozen dataclasses of
 ``metrics.model``; timestamps are aware datetimes, days are counted in the
 time zone the caller passes (Europe/Berlin by default).
+
+Modules: ``calendar`` (working days), ``replay`` (item state at a moment),
+``scope`` (which items count in a sprint), ``sprint`` (sprint figures),
+``burndown``, ``velocity``; ``errors`` holds ``MetricsError``.
 """

@@ -71,7 +71,19 @@ class FigureSet:
 
 @dataclass(frozen=True)
 class SprintFigures:
-    """Sprint figures in points and in item counts, with the keys behind them."""
+    """Sprint figures in points and in item counts, with the keys behind them.
+
+    Every key tuple is sorted and holds each key once, even when the item
+    counts twice in a figure (e.g. added, removed and added again).
+    ``descoped_keys`` is a subset of ``removed_keys`` (descoped work is removed
+    scope) and ``descoped_points``/``descoped_count`` are the part of
+    ``removed`` that was descoped. ``cancelled_outside_keys`` lists items that
+    were already cancelled at the start or when they entered the sprint (the
+    cancelled counterpart of ``completed_outside_keys``). ``unestimated`` is
+    ``len(unestimated_keys)``. ``added_keys``/``removed_keys`` name items that
+    joined/left; estimate changes (part of added/removed points) name their
+    items in ``re_estimated_keys`` instead.
+    """
 
     points: FigureSet
     items: FigureSet
@@ -83,6 +95,11 @@ class SprintFigures:
     completed_outside_keys: tuple[str, ...] = ()
     descoped_keys: tuple[str, ...] = ()
     unestimated: int = 0
+    cancelled_outside_keys: tuple[str, ...] = ()
+    unestimated_keys: tuple[str, ...] = ()
+    descoped_points: float = 0.0
+    descoped_count: int = 0
+    re_estimated_keys: tuple[str, ...] = ()
 
     @property
     def say_do_ratio(self) -> float | None:
@@ -129,3 +146,38 @@ class Burndown:
     remaining_by_day: tuple[DayValue, ...]
     guideline: tuple[DayValue, ...]
     non_working_days: tuple[date, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """An item's state at a moment, replayed from its changes up to and including it.
+
+    ``exists`` is False before the item's first recorded change. ``points`` None
+    means unestimated. ``sprints`` holds every sprint the item is a member of:
+    a carried-over item stays a member of the closed sprint, as in Jira.
+    """
+
+    exists: bool = False
+    category: Category = "todo"
+    status: str | None = None
+    points: float | None = None
+    sprints: frozenset[str] = frozenset()
+
+    def in_sprint(self, sprint: str) -> bool:
+        """Whether the item is a member of sprint ``sprint`` (a sprint key)."""
+        return sprint in self.sprints
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the item is neither done nor cancelled."""
+        return self.category in ("todo", "in_progress")
+
+
+@dataclass(frozen=True)
+class VelocityStat:
+    """Velocity over a window of closed sprints: mean and range of completed points."""
+
+    mean: float
+    minimum: float
+    maximum: float
+    sprint_count: int
