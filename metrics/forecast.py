@@ -76,10 +76,6 @@ NoForecastReason = Literal["too_little_history", "not_within_cap"]
 class WorkingDayCalendar(Protocol):
     """What the forecasts need of a calendar (``metrics.calendar.WorkingCalendar`` fits)."""
 
-    def is_working_day(self, day: date) -> bool:
-        """Whether ``day`` is a working day."""
-        ...
-
     def working_days(self, first: date, last: date) -> Sequence[date]:
         """The working days from ``first`` through ``last`` (inclusive), in order."""
         ...
@@ -532,7 +528,7 @@ def _steps_to_reach(
     taken = 0
     while active.size and taken < max_steps:
         # Enough steps for most trials to finish in this block, within the cap and memory.
-        expected = (threshold - float(totals[active].mean())) / mean
+        expected = min((threshold - float(totals[active].mean())) / mean, max_steps)
         width = max(8, math.ceil(1.5 * expected) + 4)
         width = min(width, max_steps - taken, max(1, _MAX_BLOCK_CELLS // active.size))
         running = np.cumsum(pool[rng.integers(0, pool.size, size=(active.size, width))], axis=1)

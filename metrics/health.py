@@ -219,8 +219,9 @@ def schedule_health(
         return DimensionHealth(
             "schedule",
             "green",
-            f"the 85 % forecast ({forecast_p85.isoformat()}) is {-late_days} day(s) before "
-            f"or on the target date ({target_date.isoformat()})",
+            f"the 85 % forecast ({forecast_p85.isoformat()}) is "
+            + (f"{-late_days} day(s) before" if late_days else "on")
+            + f" the target date ({target_date.isoformat()})",
             "on_or_before_target",
             {"days_early": -late_days},
         )

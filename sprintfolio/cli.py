@@ -1,12 +1,15 @@
 """The ``sprintfolio`` command line (thin: it calls models, seed and services)."""
 
+import json
 import os
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -17,7 +20,8 @@ from sqlmodel import Session
 from models import DatabaseUrlError, create_db_engine
 from models.maintenance import store_is_empty, wipe_store
 from models.migrate import upgrade_to_head
-from sprintfolio.config import Settings, get_settings, local_today
+from sprintfolio.config import Settings, get_settings, local_today, now_utc
+from sprintfolio.services.errors import ServiceError
 
 app = typer.Typer(
     help="Sprintfolio: agile portfolio dashboard for public-sector digitalisation programmes.",
@@ -26,6 +30,22 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the store's schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+report_app = typer.Typer(
+    help="Print metrics of a project as JSON (a stable contract, see README) or as tables.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    TABLE = "table"
+
+
+ProjectOption = Annotated[str, typer.Option("--project", help="Project key or name.")]
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", help="json (machine-readable) or table.")
+]
 
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
@@ -43,6 +63,9 @@ def _user_errors() -> Iterator[None]:
         typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
     except DatabaseUrlError as exc:
+        typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    except ServiceError as exc:
         typer.secho(f"Error: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
     except ValidationError as exc:
@@ -178,3 +201,82 @@ def db_upgrade() -> None:
         upgrade_to_head(engine)
         typer.echo(f"{_describe(settings.database_url)} is at revision {current_revision(engine)}.")
         engine.dispose()
+
+
+def _print_report(
+    kind: str, build: Callable[[Session, datetime], Mapping[str, Any]], output: ReportFormat
+) -> None:
+    from rich.console import Console
+
+    from sprintfolio.report_tables import render_report
+
+    with _user_errors():
+        settings = _settings()
+        engine = _open_store(settings)
+        try:
+            with Session(engine) as session:
+                document = build(session, now_utc(settings))
+        finally:
+            engine.dispose()
+    if output is ReportFormat.JSON:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        render_report(kind, document, Console())
+
+
+@report_app.command("sprint")
+def report_sprint(
+    project: ProjectOption,
+    sprint: Annotated[str, typer.Option("--sprint", help="Sprint name, e.g. 'GIS Sprint 12'.")],
+    output: FormatOption = ReportFormat.JSON,
+) -> None:
+    """Sprint figures (points and items) and the remaining work per day."""
+    from sprintfolio.services.reports import sprint_report_json
+
+    _print_report(
+        "sprint",
+        lambda s, now: sprint_report_json(s, project=project, sprint=sprint, now=now),
+        output,
+    )
+
+
+@report_app.command("velocity")
+def report_velocity(project: ProjectOption, output: FormatOption = ReportFormat.JSON) -> None:
+    """Committed and completed points of the closed sprints, and the velocity."""
+    from sprintfolio.services.reports import velocity_report_json
+
+    _print_report("velocity", lambda s, _now: velocity_report_json(s, project=project), output)
+
+
+@report_app.command("flow")
+def report_flow(project: ProjectOption, output: FormatOption = ReportFormat.JSON) -> None:
+    """Cycle and lead time per item, throughput per ISO week and the cumulative flow."""
+    from sprintfolio.services.reports import flow_report_json
+
+    _print_report("flow", lambda s, now: flow_report_json(s, project=project, now=now), output)
+
+
+@report_app.command("forecast")
+def report_forecast(
+    project: ProjectOption,
+    items: Annotated[
+        int | None, typer.Option("--items", min=0, help="When will N items be done?")
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="How many items by this date?"),
+    ] = None,
+    output: FormatOption = ReportFormat.JSON,
+) -> None:
+    """Monte Carlo forecast: dates for N items (default: the open items) or counts by a date."""
+    from sprintfolio.services.reports import forecast_report_json
+
+    if items is not None and until is not None:
+        typer.secho("Error: give --items or --date, not both", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2)
+    day: date | None = until.date() if until is not None else None
+    _print_report(
+        "forecast",
+        lambda s, now: forecast_report_json(s, project=project, now=now, items=items, until=day),
+        output,
+    )

@@ -109,7 +109,8 @@ def assess_delivery(
     ratios = [r for r in window if r is not None]
     if not ratios:
         return HealthSignal("delivery", "grey", "nothing_committed", sprints=len(window), **common)
-    mean = sum(ratios) / len(ratios)
+    # Rounded so that e.g. (1.0 + 0.7 + 0.7) / 3 counts as the 0.8 it means.
+    mean = round(sum(ratios) / len(ratios), 9)
     if mean >= thresholds.delivery_green:
         level: Level = "green"
     elif mean >= thresholds.delivery_amber:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from metrics.errors import MetricsError
-from metrics.model import FigureSet, ItemInfo, SprintFigures
+from metrics.model import Change, FigureSet, ItemInfo, SprintFigures
 from metrics.sprint import compute_sprint_figures
 from tests.metrics.builders import (
     END,
@@ -301,7 +301,7 @@ def test_carried_over_item_stays_member_of_the_closed_sprint() -> None:
         (stories("A"), [estimate("A", march(3), -1)], ">= 0"),
     ],
 )
-def test_bad_input_fails_loudly(items: list[ItemInfo], changes: list, message: str) -> None:
+def test_bad_input_fails_loudly(items: list[ItemInfo], changes: list[Change], message: str) -> None:
     with pytest.raises(MetricsError, match=message):
         compute_sprint_figures(MARCH, items, changes)
 

@@ -1,0 +1,30 @@
+"""Sprintfolio's Streamlit entry: page setup and navigation (Portfolio, Projekt, Sprint).
+
+Run with ``sprintfolio up`` or ``streamlit run dashboard/app.py``; the store is
+``DATABASE_URL`` (see ``sprintfolio.config``).
+"""
+
+import streamlit as st
+
+from dashboard.i18n import t
+
+st.set_page_config(layout="wide", page_title=t("app.title"), page_icon="📊")
+
+PAGES = [
+    st.Page(
+        "pages/portfolio.py",
+        title=t("nav.portfolio"),
+        icon=":material/dashboard:",
+        url_path="portfolio",
+        default=True,
+    ),
+    st.Page(
+        "pages/projekt.py",
+        title=t("nav.project"),
+        icon=":material/folder_open:",
+        url_path="projekt",
+    ),
+    st.Page("pages/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
+]
+
+st.navigation(PAGES).run()

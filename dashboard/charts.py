@@ -1,0 +1,231 @@
+"""Plotly figures of the dashboard: pure builders from service values to figures.
+
+No Streamlit and no store here; labels come from the catalogue. Times are
+drawn in the local zone (``tz``) as naive datetimes, because plotly.js draws
+an offset-carrying timestamp in the browser's zone, not the programme's.
+Tracker texts in hover labels are HTML-escaped (plotly renders a subset of HTML).
+"""
+
+import html
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import plotly.graph_objects as go
+
+from dashboard.i18n import fmt_number, fmt_points, fmt_signed, t
+from metrics.model import BurndownStep
+from sprintfolio.services import ProjectVelocity, SprintReport
+
+#: A calm palette (colour-blind safe: blue/orange, with grey for context).
+COLOR_COMMITTED = "#9DB4CF"
+COLOR_COMPLETED = "#1F5A96"
+COLOR_ROLLING = "#E07B00"
+COLOR_REMAINING = "#1F5A96"
+COLOR_GUIDE = "#6B7785"
+COLOR_NON_WORKING = "rgba(120, 120, 120, 0.12)"
+COLOR_SCOPE = "#D55E00"
+COLOR_PROGRESS = "#009E73"
+
+#: Marker symbols per burndown reason: scope changes are triangles/diamonds, progress circles.
+STEP_SYMBOLS = {
+    "added": "triangle-up",
+    "removed": "triangle-down",
+    "descoped": "x",
+    "estimate_up": "diamond",
+    "estimate_down": "diamond-open",
+    "done": "circle",
+    "reopened": "circle-open",
+}
+
+_LAYOUT = {
+    "separators": ",.",  # German: decimal comma, dot for thousands
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    "hoverlabel": {"align": "left"},
+    "plot_bgcolor": "white",
+}
+
+
+def _local(at: datetime, tz: ZoneInfo) -> datetime:
+    return at.astimezone(tz).replace(tzinfo=None)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def velocity_figure(velocity: ProjectVelocity) -> go.Figure:
+    """Committed vs completed points per closed sprint (bars) and the rolling velocity (line).
+
+    The current velocity's range (min–max of the window) is a shaded band.
+    """
+    names = [s.name for s in velocity.sprints]
+    window = velocity.velocity.window
+    fig = go.Figure()
+    fig.add_bar(
+        x=names,
+        y=[s.committed for s in velocity.sprints],
+        name=t("chart.committed"),
+        marker_color=COLOR_COMMITTED,
+        hovertemplate="%{x}<br>" + t("chart.committed") + ": %{y} SP<extra></extra>",
+    )
+    fig.add_bar(
+        x=names,
+        y=[s.completed for s in velocity.sprints],
+        name=t("chart.completed"),
+        marker_color=COLOR_COMPLETED,
+        hovertemplate="%{x}<br>" + t("chart.completed") + ": %{y} SP<extra></extra>",
+    )
+    fig.add_scatter(
+        x=names,
+        y=[s.rolling_velocity for s in velocity.sprints],
+        name=t("chart.rolling", window=window),
+        mode="lines+markers",
+        line={"color": COLOR_ROLLING, "width": 3},
+        hovertemplate="%{x}<br>%{y:.1f} SP<extra></extra>",
+    )
+    stat = velocity.velocity
+    if stat.mean is not None and stat.minimum is not None and stat.maximum is not None:
+        fig.add_hrect(
+            y0=stat.minimum,
+            y1=stat.maximum,
+            fillcolor=COLOR_ROLLING,
+            opacity=0.08,
+            line_width=0,
+            annotation_text=t(
+                "chart.velocity_range",
+                mean=fmt_number(stat.mean),
+                low=fmt_points(stat.minimum),
+                high=fmt_points(stat.maximum),
+            ),
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="group",
+        xaxis_title=t("chart.sprint"),
+        yaxis_title=t("chart.points"),
+        yaxis_rangemode="tozero",
+        height=380,
+    )
+    fig.update_yaxes(gridcolor="#E6E9EE")
+    return fig
+
+
+def _step_hover(step: BurndownStep, titles: dict[str, str]) -> str:
+    title = html.escape(titles.get(step.item, ""))
+    head = t(
+        "chart.hover.step",
+        item=html.escape(step.item),
+        reason=t(f"reason.step.{step.reason}"),
+        delta=fmt_signed(step.delta),
+    )
+    remaining = t("chart.hover.remaining", remaining=fmt_points(step.remaining))
+    return f"<b>{head}</b><br>{title}<br>{remaining}"
+
+
+def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
+    """The sprint burndown: remaining points as a step line, the dashed guideline,
+    non-working days shaded, scope changes and progress marked separately.
+    """
+    burndown = report.burndown
+    sprint = report.sprint
+    assert sprint.start_at is not None and sprint.end_at is not None
+    start = _local(sprint.start_at, tz)
+    end_day = max([_local(sprint.end_at, tz).date()] + [d.day for d in burndown.remaining_by_day])
+    x_end = _midnight(end_day + timedelta(days=1))
+    titles = {r.key: r.title for r in (*report.items, *report.removed, *report.added)}
+
+    fig = go.Figure()
+    for day in burndown.non_working_days:
+        fig.add_vrect(
+            x0=_midnight(day),
+            x1=_midnight(day + timedelta(days=1)),
+            fillcolor=COLOR_NON_WORKING,
+            line_width=0,
+            layer="below",
+        )
+    # Legend entry for the shading (vrects have none).
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={"symbol": "square", "size": 12, "color": "rgba(120, 120, 120, 0.3)"},
+        name=t("chart.non_working"),
+        hoverinfo="skip",
+    )
+
+    guide_x = [start] + [_midnight(d.day + timedelta(days=1)) for d in burndown.guideline]
+    guide_y = [burndown.committed] + [d.value for d in burndown.guideline]
+    fig.add_scatter(
+        x=guide_x,
+        y=guide_y,
+        name=t("chart.guideline"),
+        mode="lines",
+        line={"color": COLOR_GUIDE, "dash": "dash", "width": 2},
+        hovertemplate="%{x|%d.%m.}: %{y:.1f} SP<extra>" + t("chart.guideline") + "</extra>",
+    )
+
+    steps = burndown.steps
+    line_x = [start] + [_local(s.at, tz) for s in steps]
+    line_y = [burndown.committed] + [s.remaining for s in steps]
+    line_end = _local(report.as_of, tz) if report.is_running else x_end
+    line_end = max(line_end, line_x[-1])
+    line_x.append(line_end)
+    line_y.append(line_y[-1])
+    fig.add_scatter(
+        x=line_x,
+        y=line_y,
+        name=t("chart.remaining"),
+        mode="lines",
+        line={"color": COLOR_REMAINING, "shape": "hv", "width": 3},
+        hovertemplate="%{x|%d.%m. %H:%M}: %{y} SP<extra></extra>",
+    )
+    _add_markers(fig, [s for s in steps if s.is_scope_change], titles, tz, scope=True)
+    _add_markers(fig, [s for s in steps if not s.is_scope_change], titles, tz, scope=False)
+    if report.is_running:
+        fig.add_vline(x=_local(report.as_of, tz), line_dash="dot", line_color=COLOR_GUIDE)
+        fig.add_annotation(
+            x=_local(report.as_of, tz), y=1, yref="paper", text=t("chart.now"),
+            showarrow=False, yanchor="bottom",
+        )  # fmt: skip
+    fig.update_layout(
+        **_LAYOUT,
+        xaxis={
+            "range": [_midnight(start.date()), x_end],
+            "tickformat": "%d.%m.",
+            "dtick": 86_400_000,
+            "ticklabelmode": "period",
+            "title": t("chart.day"),
+        },
+        yaxis={"title": t("chart.points"), "rangemode": "tozero", "gridcolor": "#E6E9EE"},
+        height=420,
+    )
+    return fig
+
+
+def _add_markers(
+    fig: go.Figure,
+    steps: Sequence[BurndownStep],
+    titles: dict[str, str],
+    tz: ZoneInfo,
+    *,
+    scope: bool,
+) -> None:
+    if not steps:
+        return
+    fig.add_scatter(
+        x=[_local(s.at, tz) for s in steps],
+        y=[s.remaining for s in steps],
+        mode="markers",
+        name=t("chart.scope_change" if scope else "chart.progress"),
+        marker={
+            "symbol": [STEP_SYMBOLS[s.reason] for s in steps],
+            "size": 12 if scope else 8,
+            "color": COLOR_SCOPE if scope else COLOR_PROGRESS,
+            "line": {"width": 1, "color": "white"},
+        },
+        hovertext=[_step_hover(s, titles) for s in steps],
+        hoverinfo="text",
+    )

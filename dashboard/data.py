@@ -1,0 +1,128 @@
+"""The dashboard's access to the services: one cached engine, cached query results.
+
+Pages call these functions, never the store. Results are frozen dataclasses
+cached for 60 s per (database, moment, arguments); "now" is rounded to the
+minute so that the cache is shared within a minute.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import NoReturn, TypeVar
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from dashboard.i18n import t
+from metrics.errors import MetricsError
+from models import DatabaseUrlError, create_db_engine
+from sprintfolio.config import get_settings, now_utc
+from sprintfolio.services import (
+    ProjectEntry,
+    ProjectSummary,
+    ProjectVelocity,
+    ServiceError,
+    SprintEntry,
+    SprintReport,
+    list_projects,
+    list_sprints,
+    portfolio_overview,
+    project_velocity,
+    sprint_report,
+)
+
+CACHE_TTL_S = 60
+
+#: Failures a page shows with ``st.error`` (domain errors and an unreachable store).
+DATA_ERRORS = (ServiceError, MetricsError, DatabaseUrlError, SQLAlchemyError)
+
+T = TypeVar("T")
+
+
+def fail(exc: Exception) -> NoReturn:
+    """Show a data error in words (no traceback) and end the page run."""
+    if isinstance(exc, SQLAlchemyError | DatabaseUrlError):
+        st.error(t("error.store", detail=str(exc).splitlines()[0]))
+    else:
+        st.error(t("error.service", detail=exc))
+    st.stop()
+
+
+def or_stop(load: Callable[[], T]) -> T:
+    """``load()``, or an error message and the end of the page run if it fails."""
+    try:
+        return load()
+    except DATA_ERRORS as exc:
+        fail(exc)
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str) -> Engine:
+    """One engine (and connection pool) per database URL for the whole server."""
+    return create_db_engine(url)
+
+
+def database_url() -> str:
+    return get_settings().database_url
+
+
+def zone() -> ZoneInfo:
+    """The zone in which the programme counts its days (Europe/Berlin)."""
+    return ZoneInfo(get_settings().timezone)
+
+
+def current_moment() -> datetime:
+    """Now (or SPRINTFOLIO_TODAY at noon), to the minute."""
+    return now_utc().replace(second=0, microsecond=0)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _projects(url: str) -> list[ProjectEntry]:
+    with Session(engine_for(url)) as session:
+        return list_projects(session)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _overview(url: str, now: datetime, tz: str) -> list[ProjectSummary]:
+    with Session(engine_for(url)) as session:
+        return portfolio_overview(session, now=now, tz=ZoneInfo(tz))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _velocity(url: str, project_key: str) -> ProjectVelocity:
+    with Session(engine_for(url)) as session:
+        return project_velocity(session, project_key=project_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _sprints(url: str, project_key: str) -> list[SprintEntry]:
+    with Session(engine_for(url)) as session:
+        return list_sprints(session, project_key=project_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _report(url: str, sprint_id: int, now: datetime, tz: str) -> SprintReport:
+    with Session(engine_for(url)) as session:
+        return sprint_report(session, sprint_id=sprint_id, now=now, tz=ZoneInfo(tz))
+
+
+def projects() -> list[ProjectEntry]:
+    return _projects(database_url())
+
+
+def overview() -> list[ProjectSummary]:
+    return _overview(database_url(), current_moment(), get_settings().timezone)
+
+
+def velocity(project_key: str) -> ProjectVelocity:
+    return _velocity(database_url(), project_key)
+
+
+def sprints(project_key: str) -> list[SprintEntry]:
+    return _sprints(database_url(), project_key)
+
+
+def report(sprint_id: int) -> SprintReport:
+    return _report(database_url(), sprint_id, current_moment(), get_settings().timezone)

@@ -1,0 +1,315 @@
+"""The dashboard's one message catalogue and the locale-dependent formats.
+
+Every user-visible text of the dashboard comes from here: pages call
+``t("portfolio.title")`` (with ``str.format`` parameters where the text has
+placeholders) and the ``fmt_*`` helpers for dates and numbers. German is the
+only locale today; English (issue S3) is another mapping with the same keys in
+``CATALOGUES`` (a test checks that every key used in ``dashboard/`` exists).
+"""
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+Locale = Literal["de"]
+Catalogue = Mapping[str, str]
+
+DEFAULT_LOCALE: Final[Locale] = "de"
+
+_DE: dict[str, str] = {
+    # App and navigation
+    "app.title": "Sprintfolio",
+    "app.caption": "Programm {programme} · Stand {today}",
+    "nav.portfolio": "Portfolio",
+    "nav.project": "Projekt",
+    "nav.sprint": "Sprint",
+    "error.service": "Die Daten konnten nicht geladen werden: {detail}",
+    "error.store": "Der Datenspeicher ist nicht erreichbar: {detail}",
+    "empty.store": (
+        "Noch keine Projekte im Datenspeicher. Mit `sprintfolio seed` wird das "
+        "Demo-Portfolio der Stadt Mainz angelegt."
+    ),
+    # Status (RAG) with its reasons
+    "status.green": "🟢 im Plan",
+    "status.amber": "🟠 gefährdet",
+    "status.red": "🔴 kritisch",
+    "status.grey": "⚪ unbekannt",
+    "icon.green": "🟢",
+    "icon.amber": "🟠",
+    "icon.red": "🔴",
+    "icon.grey": "⚪",
+    "freshness.value": "{icon} vor {age}",
+    "freshness.never": "{icon} nie",
+    "freshness.none": "{icon} keine Quelle",
+    "dimension.delivery": "Lieferung",
+    "dimension.freshness": "Aktualität",
+    "reason.say_do": "Say/Do Ø {ratio} in den letzten {sprints} Sprints (Ziel ≥ {green})",
+    "reason.no_closed_sprints": "noch kein abgeschlossener Sprint",
+    "reason.nothing_committed": "keine zugesagten Punkte in den letzten Sprints",
+    "reason.synced": "„{source}“ vor {age} aktualisiert (Ziel < {green} Std.)",
+    "reason.never_synced": "„{source}“ noch nie erfolgreich synchronisiert",
+    "reason.no_sources": "keine Datenquelle verbunden",
+    "reason.line": "{dimension}: {reason}",
+    "age.hours": "{n} Std.",
+    "age.days": "{n} Tagen",
+    "health.not_yet_schedule": (
+        "Der Termin-Status (Prognose gegen Zieltermin) folgt in einer späteren Version."
+    ),
+    # Portfolio page
+    "portfolio.title": "Portfolio",
+    "portfolio.intro": (
+        "Alle Projekte des Programms auf einen Blick: Status mit Begründung, laufender Sprint, "
+        "Velocity, Fortschritt und Aktualität der Daten."
+    ),
+    "portfolio.filter_tags": "Nach Handlungsfeld filtern",
+    "portfolio.filter_tags.help": "Zeigt nur Projekte mit mindestens einem der gewählten Tags.",
+    "portfolio.none_match": "Kein Projekt passt zum Filter.",
+    "portfolio.details": "Zum Projekt",
+    "portfolio.select_hint": "Eine Zeile anklicken oder unten ein Projekt wählen, um es zu öffnen.",
+    "portfolio.count.projects": "Projekte",
+    "portfolio.count.green": "im Plan",
+    "portfolio.count.amber": "gefährdet",
+    "portfolio.count.red": "kritisch",
+    "portfolio.legend": (
+        "**Status** ist der schlechteste bekannte Einzelstatus. **Lieferung**: Say/Do-Quote "
+        "(erledigt ÷ zugesagt) im Mittel der letzten {window} abgeschlossenen Sprints: "
+        "🟢 ≥ {d_green}, 🟠 ≥ {d_amber}, 🔴 darunter. **Aktualität**: letzte erfolgreiche "
+        "Synchronisierung jeder Quelle: 🟢 unter {f_green} Std., 🟠 unter {f_amber} Std., "
+        "🔴 älter. **Velocity**: mittlere erledigte Story Points der letzten {window} "
+        "abgeschlossenen Sprints (Spanne min.–max.). **Fortschritt**: erledigte ÷ alle Story "
+        "Points ohne Epics, Unteraufgaben und verworfene Einträge."
+    ),
+    "portfolio.legend.title": "So wird das berechnet",
+    "col.key": "Kürzel",
+    "col.project": "Projekt",
+    "col.status": "Status",
+    "col.reason": "Begründung",
+    "col.sprint": "Laufender Sprint",
+    "col.sprint_progress": "Sprint (erledigt/Umfang SP)",
+    "col.days_left": "Arbeitstage übrig",
+    "col.velocity": "Velocity (SP)",
+    "col.progress": "Fortschritt",
+    "col.progress.help": "Erledigte ÷ alle Story Points (ohne Epics und Unteraufgaben)",
+    "col.items_done": "Einträge erledigt",
+    "col.target": "Zieltermin",
+    "col.freshness": "Aktualität",
+    "col.owner": "Verantwortlich",
+    "col.tags": "Handlungsfelder",
+    "value.none": "–",
+    "value.velocity": "{mean} ({low}–{high})",
+    "value.sprint_progress": "{done} / {scope}",
+    "value.of": "{done} von {total}",
+    # Project page
+    "project.title": "Projekt",
+    "project.picker": "Projekt",
+    "project.owner": "Verantwortlich: {owner}",
+    "project.programme_team": "Programm {programme} · Team {team}",
+    "project.velocity": "Velocity",
+    "project.velocity.help": "Mittlere erledigte Story Points der letzten {window} Sprints",
+    "project.velocity.range": "Spanne {low}–{high} SP",
+    "project.say_do": "Say/Do (Ø)",
+    "project.say_do.help": "Erledigt ÷ zugesagt, Mittel der letzten {window} Sprints",
+    "project.progress": "Fortschritt",
+    "project.progress.detail": "{done} von {total} SP",
+    "project.target": "Zieltermin",
+    "project.status": "Status",
+    "project.chart.title": "Velocity je Sprint",
+    "project.sprints.title": "Abgeschlossene Sprints",
+    "project.no_sprints": "Noch kein abgeschlossener Sprint.",
+    "project.to_sprint": "Zum laufenden Sprint",
+    "project.explain": (
+        "**Zugesagt**: Story Points der Einträge, die beim Sprintstart im Sprint und offen "
+        "waren. **Erledigt**: Story Points der Einträge, die am Sprintende im Sprint und "
+        "erledigt waren. **Say/Do** = erledigt ÷ zugesagt. **Velocity**: Mittel der "
+        "erledigten Punkte der letzten {window} abgeschlossenen Sprints; die Linie zeigt "
+        "diesen gleitenden Mittelwert je Sprint."
+    ),
+    "col.sprint_name": "Sprint",
+    "col.start": "Beginn",
+    "col.end": "Ende",
+    "col.committed": "Zugesagt (SP)",
+    "col.completed": "Erledigt (SP)",
+    "col.say_do": "Say/Do",
+    "col.rolling": "Velocity gleitend (SP)",
+    # Sprint page
+    "sprint.title": "Sprint",
+    "sprint.project_picker": "Projekt",
+    "sprint.picker": "Sprint",
+    "sprint.option": "{name} ({start} – {end})",
+    "sprint.option.running": "{name} ({start} – {end}, läuft)",
+    "sprint.none": "Dieses Projekt hat noch keinen Sprint.",
+    "sprint.unplanned": "Dieser Sprint hat noch keinen Zeitraum.",
+    "sprint.goal": "Sprintziel: {goal}",
+    "sprint.window": "{start} – {end}",
+    "sprint.state.active": "läuft",
+    "sprint.state.closed": "abgeschlossen",
+    "sprint.state.future": "geplant",
+    "sprint.as_of": "Stand {when}",
+    "metric.committed": "Zugesagt",
+    "metric.added": "Hinzugefügt",
+    "metric.removed": "Entfernt",
+    "metric.completed": "Erledigt",
+    "metric.not_completed": "Nicht erledigt",
+    "metric.value": "{points} SP",
+    "metric.items": "{items} Einträge",
+    "metric.unestimated": "Ohne Schätzung: {n}",
+    "metric.unestimated.help": "Einträge ohne Story Points zählen mit 0 Punkten.",
+    "metric.descoped": "Davon verworfen: {points} SP",
+    "sprint.burndown.title": "Burndown",
+    "sprint.explain.title": "So wird das berechnet",
+    "sprint.explain": (
+        "- **Zugesagt**: Einträge, die beim Sprintstart im Sprint und offen waren, mit ihren "
+        "Story Points zu diesem Zeitpunkt.\n"
+        "- **Hinzugefügt**: Einträge, die nach dem Start in den Sprint kamen (mit ihren Punkten "
+        "beim Eintritt), plus Erhöhungen von Schätzungen während des Sprints.\n"
+        "- **Entfernt**: Einträge, die den Sprint vor dem Ende verlassen haben (mit ihren Punkten "
+        "beim Verlassen) oder verworfen wurden, plus Senkungen von Schätzungen.\n"
+        "- **Erledigt**: Einträge, die am Sprintende (Abschluss, sonst geplantes Ende) im Sprint "
+        "und erledigt sind. **Nicht erledigt**: die übrigen Einträge im Sprint.\n"
+        "- Es gilt stets: zugesagt + hinzugefügt − entfernt = erledigt + nicht erledigt.\n"
+        "- **Außerhalb des Sprints erledigt**: Einträge, die schon beim Start oder beim Eintritt "
+        "erledigt waren; sie zählen in keiner Zahl, wie in Jira.\n"
+        "- Unteraufgaben zählen nicht (ihre übergeordneten Einträge tragen die Schätzung); "
+        "Einträge ohne Schätzung zählen mit 0 Punkten.\n"
+        "- **Burndown**: offene Story Points im Sprint; jede Änderung ist eine Stufe zu ihrem "
+        "Zeitpunkt. Umfangsänderungen (hinzugefügt, entfernt, umgeschätzt) sind eigens "
+        "markiert. Die Ideallinie fällt von „zugesagt“ auf null und bleibt an arbeitsfreien "
+        "Tagen (grau; Wochenende, Feiertage in Rheinland-Pfalz, Team-Abwesenheit) flach."
+    ),
+    "sprint.scope_changes.title": "Umfangsänderungen",
+    "sprint.scope_changes.none": "Keine Umfangsänderungen.",
+    "sprint.at_risk.title": "Nicht erledigt (gefährdet)",
+    "sprint.not_completed.title": "Nicht erledigt",
+    "sprint.not_completed.none": "Alle Einträge im Sprint sind erledigt.",
+    "sprint.carried.title": "Mindestens zweimal übertragen",
+    "sprint.carried.none": "Kein Eintrag wurde zweimal oder öfter übertragen.",
+    "sprint.outside.title": "Außerhalb des Sprints erledigt",
+    "sprint.items.title": "Alle Einträge im Sprint",
+    "col.when": "Zeitpunkt",
+    "col.item": "Eintrag",
+    "col.title": "Titel",
+    "col.type": "Typ",
+    "col.change": "Änderung",
+    "col.delta": "SP (±)",
+    "col.status_name": "Status",
+    "col.points": "SP",
+    "col.assignee": "Zuständig",
+    "col.times": "Übertragen",
+    "reason.step.added": "hinzugefügt",
+    "reason.step.removed": "entfernt",
+    "reason.step.estimate_up": "Schätzung erhöht",
+    "reason.step.estimate_down": "Schätzung gesenkt",
+    "reason.step.done": "erledigt",
+    "reason.step.reopened": "wieder geöffnet",
+    "reason.step.descoped": "verworfen",
+    "type.story": "Story",
+    "type.bug": "Fehler",
+    "type.task": "Aufgabe",
+    "type.epic": "Epic",
+    "type.sub-task": "Unteraufgabe",
+    # Charts
+    "chart.sprint": "Sprint",
+    "chart.points": "Story Points",
+    "chart.committed": "Zugesagt",
+    "chart.completed": "Erledigt",
+    "chart.rolling": "Velocity (gleitend, {window} Sprints)",
+    "chart.velocity_range": "Velocity {mean} SP (Spanne {low}–{high})",
+    "chart.remaining": "Offene Story Points",
+    "chart.guideline": "Ideallinie",
+    "chart.scope_change": "Umfangsänderung",
+    "chart.progress": "Fortschritt",
+    "chart.non_working": "arbeitsfrei",
+    "chart.day": "Tag",
+    "chart.now": "heute",
+    "chart.hover.step": "{item} {reason} ({delta} SP)",
+    "chart.hover.remaining": "offen: {remaining} SP",
+}
+
+CATALOGUES: Final[Mapping[Locale, Catalogue]] = MappingProxyType({"de": MappingProxyType(_DE)})
+
+
+class MissingMessage(KeyError):
+    """A catalogue key that does not exist (a bug in the page, caught by the catalogue test)."""
+
+
+def t(key: str, /, locale: Locale = DEFAULT_LOCALE, **params: object) -> str:
+    """The text of ``key`` in ``locale``, with ``params`` filled in.
+
+    Raises:
+        MissingMessage: if the catalogue has no such key.
+    """
+    try:
+        text = CATALOGUES[locale][key]
+    except KeyError as exc:
+        raise MissingMessage(f"message {key!r} is not in the {locale!r} catalogue") from exc
+    return text.format(**params) if params else text
+
+
+# -- formats (German: 24.11.2026, decimal comma, thin grouping with a dot) -----------------------
+
+
+def fmt_number(value: float | None, *, decimals: int = 1, trim: bool = True) -> str:
+    """A number with German separators: 1234.5 → "1.234,5"; None → "–".
+
+    With ``trim``, trailing zeros after the comma are dropped (19.0 → "19").
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("value.none")
+    text = f"{value:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def fmt_points(value: float | None) -> str:
+    """Story points: integers without, halves with one decimal ("5", "2,5")."""
+    return fmt_number(value, decimals=1)
+
+
+def fmt_signed(value: float) -> str:
+    """A signed number for changes: "+2", "−8" (with a real minus sign)."""
+    text = fmt_number(abs(value))
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
+
+
+def fmt_ratio(value: float | None) -> str:
+    """A ratio with two decimals: 0.646 → "0,65"."""
+    return fmt_number(value, decimals=2, trim=False)
+
+
+def fmt_percent(value: float | None) -> str:
+    """A share as whole percent with German spacing: 0.5 → "50 %"."""
+    if value is None:
+        return t("value.none")
+    return f"{fmt_number(value * 100, decimals=0)}\u00a0%"
+
+
+def fmt_date(value: date | datetime | None, *, tz: ZoneInfo | None = None) -> str:
+    """A date as 24.11.2026 (an aware datetime is first put into ``tz``)."""
+    if value is None:
+        return t("value.none")
+    if isinstance(value, datetime):
+        value = (value.astimezone(tz) if tz is not None else value).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def fmt_short_date(value: date) -> str:
+    """A date without the year: 24.11."""
+    return value.strftime("%d.%m.")
+
+
+def fmt_datetime(value: datetime, *, tz: ZoneInfo) -> str:
+    """An instant in ``tz`` as 24.11.2026 13:05."""
+    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+
+
+def fmt_age(hours: float) -> str:
+    """An age: hours below two days ("5 Std."), else whole days ("3 Tagen")."""
+    if hours < 48:
+        return t("age.hours", n=fmt_number(hours, decimals=0))
+    return t("age.days", n=fmt_number(hours // 24, decimals=0))

@@ -1,0 +1,138 @@
+"""Portfolio (leadership): every project's status with its reasons, sprint, velocity, progress."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import fmt_age, fmt_number, fmt_points, t
+from sprintfolio.services import DEFAULT_THRESHOLDS, HealthSignal, ProjectSummary
+
+PROJECT_PAGE = "pages/projekt.py"
+
+
+def freshness_text(signal: HealthSignal) -> str:
+    icon = t(f"icon.{signal.level}")
+    if signal.reason == "synced":
+        return t("freshness.value", icon=icon, age=fmt_age(signal.value or 0.0))
+    if signal.reason == "never_synced":
+        return t("freshness.never", icon=icon)
+    return t("freshness.none", icon=icon)
+
+
+def overview_frame(summaries: list[ProjectSummary]) -> pd.DataFrame:
+    none = t("value.none")
+    rows = []
+    for s in summaries:
+        sprint = s.active_sprint
+        v = s.velocity
+        rows.append(
+            {
+                t("col.status"): ui.status_label(s.health.overall),
+                t("col.project"): s.name,
+                t("col.reason"): ui.health_reason(s.health),
+                t("col.sprint"): sprint.name if sprint else none,
+                t("col.sprint_progress"): (
+                    t(
+                        "value.sprint_progress",
+                        done=fmt_points(sprint.completed_points),
+                        scope=fmt_points(sprint.scope_points),
+                    )
+                    if sprint
+                    else none
+                ),
+                t("col.days_left"): sprint.working_days_left if sprint else None,
+                t("col.velocity"): (
+                    t(
+                        "value.velocity",
+                        mean=fmt_number(v.mean),
+                        low=fmt_points(v.minimum),
+                        high=fmt_points(v.maximum),
+                    )
+                    if v.mean is not None
+                    else none
+                ),
+                t("col.progress"): (
+                    100 * s.progress.points_ratio if s.progress.points_ratio is not None else None
+                ),
+                t("col.target"): s.target_date,
+                t("col.freshness"): freshness_text(s.health.freshness),
+                t("col.key"): s.key,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+st.title(t("portfolio.title"))
+st.caption(t("portfolio.intro"))
+
+summaries = data.or_stop(data.overview)
+
+if not summaries:
+    st.info(t("empty.store"))
+    st.stop()
+
+tags = sorted({tag for s in summaries for tag in s.tags})
+chosen = st.pills(
+    t("portfolio.filter_tags"),
+    tags,
+    selection_mode="multi",
+    key="tags",
+    help=t("portfolio.filter_tags.help"),
+)
+shown = [s for s in summaries if not chosen or set(s.tags) & set(chosen)]
+
+counts = st.columns(4)
+levels = [s.health.overall for s in shown]
+counts[0].metric(t("portfolio.count.projects"), len(shown))
+counts[1].metric(ui.status_label("green"), levels.count("green"))
+counts[2].metric(ui.status_label("amber"), levels.count("amber"))
+counts[3].metric(ui.status_label("red"), levels.count("red"))
+
+if not shown:
+    st.info(t("portfolio.none_match"))
+    st.stop()
+
+selection = st.dataframe(
+    overview_frame(shown),
+    hide_index=True,
+    key="portfolio_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        t("col.status"): st.column_config.TextColumn(width="small", pinned=True),
+        t("col.project"): st.column_config.TextColumn(width="medium", pinned=True),
+        t("col.reason"): st.column_config.TextColumn(width="large"),
+        t("col.progress"): st.column_config.ProgressColumn(
+            help=t("col.progress.help"), format="%.0f %%", min_value=0, max_value=100
+        ),
+        t("col.target"): st.column_config.DateColumn(format="DD.MM.YYYY"),
+        t("col.days_left"): st.column_config.NumberColumn(format="%d"),
+    },
+)
+if selection.selection.rows:
+    picked = shown[selection.selection.rows[0]]
+    st.switch_page(PROJECT_PAGE, query_params={"projekt": picked.key})
+
+st.caption(t("portfolio.select_hint"))
+links = st.columns(3)
+for position, summary in enumerate(shown):
+    links[position % 3].page_link(
+        PROJECT_PAGE,
+        label=ui.escape_markdown(f"{summary.name} ({summary.key})"),
+        icon=":material/arrow_forward:",
+        query_params={"projekt": summary.key},
+    )
+
+with st.expander(t("portfolio.legend.title")):
+    th = DEFAULT_THRESHOLDS
+    st.markdown(
+        t(
+            "portfolio.legend",
+            window=th.delivery_window,
+            d_green=fmt_number(th.delivery_green, decimals=2),
+            d_amber=fmt_number(th.delivery_amber, decimals=2),
+            f_green=fmt_number(th.freshness_green_h, decimals=0),
+            f_amber=fmt_number(th.freshness_amber_h, decimals=0),
+        )
+    )
+    st.caption(t("health.not_yet_schedule"))

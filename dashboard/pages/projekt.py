@@ -1,0 +1,111 @@
+"""Projekt (product owners): headline figures, velocity chart, closed sprints."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_points, fmt_ratio, t
+from sprintfolio.services import ProjectVelocity
+
+SPRINT_PAGE = "pages/sprint.py"
+
+
+def sprints_frame(velocity: ProjectVelocity) -> pd.DataFrame:
+    """Closed sprints, newest first."""
+    rows = list(reversed(velocity.sprints))
+    tz = data.zone()
+    return pd.DataFrame(
+        {
+            t("col.sprint_name"): [s.name for s in rows],
+            t("col.start"): [fmt_date(s.start_at, tz=tz) for s in rows],
+            t("col.end"): [fmt_date(s.completed_at or s.end_at, tz=tz) for s in rows],
+            t("col.committed"): [fmt_points(s.committed) for s in rows],
+            t("col.completed"): [fmt_points(s.completed) for s in rows],
+            t("col.say_do"): [fmt_ratio(s.say_do) for s in rows],
+            t("col.rolling"): [fmt_number(s.rolling_velocity) for s in rows],
+        }
+    )
+
+
+projects = data.or_stop(data.projects)
+if not projects:
+    st.info(t("empty.store"))
+    st.stop()
+names = {p.key: p.name for p in projects}
+project_key = st.selectbox(
+    t("project.picker"),
+    list(names),
+    format_func=lambda key: f"{names[key]} ({key})",
+    key="projekt",
+    bind="query-params",
+)
+if project_key is None:
+    st.stop()
+
+summary = next(s for s in data.or_stop(data.overview) if s.key == project_key)
+velocity = data.or_stop(lambda: data.velocity(project_key))
+window = velocity.velocity.window
+
+st.title(ui.escape_markdown(summary.name))
+st.caption(
+    ui.escape_markdown(
+        t(
+            "project.programme_team",
+            programme=summary.programme,
+            team=summary.team or t("value.none"),
+        )
+        + " · "
+        + t("project.owner", owner=summary.owner or t("value.none"))
+    )
+)
+
+figures = st.columns(5)
+figures[0].metric(t("project.status"), ui.status_label(summary.health.overall))
+v = velocity.velocity
+figures[1].metric(
+    t("project.velocity"),
+    f"{fmt_number(v.mean)} SP" if v.mean is not None else t("value.none"),
+    help=t("project.velocity.help", window=window),
+)
+if v.minimum is not None:
+    figures[1].caption(
+        t("project.velocity.range", low=fmt_points(v.minimum), high=fmt_points(v.maximum))
+    )
+delivery = summary.health.delivery
+figures[2].metric(
+    t("project.say_do"),
+    fmt_ratio(delivery.value),
+    help=t("project.say_do.help", window=window),
+)
+progress = summary.progress
+figures[3].metric(t("project.progress"), fmt_percent(progress.points_ratio))
+figures[3].caption(
+    t(
+        "project.progress.detail",
+        done=fmt_points(progress.done_points),
+        total=fmt_points(progress.total_points),
+    )
+)
+figures[4].metric(t("project.target"), fmt_date(summary.target_date))
+
+for signal in summary.health.signals:
+    st.caption(f"{t(f'icon.{signal.level}')} {ui.escape_markdown(ui.signal_line(signal))}")
+
+if summary.active_sprint is not None:
+    st.page_link(
+        SPRINT_PAGE,
+        label=t("project.to_sprint"),
+        icon=":material/arrow_forward:",
+        query_params={"projekt": project_key},
+    )
+
+st.subheader(t("project.chart.title"))
+if velocity.sprints:
+    st.plotly_chart(charts.velocity_figure(velocity), key="velocity_chart")
+    st.subheader(t("project.sprints.title"))
+    st.dataframe(sprints_frame(velocity), hide_index=True, key="sprints_table")
+else:
+    st.info(t("project.no_sprints"))
+
+with st.expander(t("sprint.explain.title")):
+    st.markdown(t("project.explain", window=window))

@@ -1,0 +1,144 @@
+"""Sprint (product owners): the five figures, the burndown, scope changes, what is at risk."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.i18n import fmt_date, fmt_datetime, fmt_points, fmt_signed, t
+from sprintfolio.services import ScopeChange, SprintEntry, SprintReport
+
+FIGURES = ("committed", "added", "removed", "completed", "not_completed")
+
+
+def sprint_label(sprint: SprintEntry) -> str:
+    tz = data.zone()
+    key = "sprint.option.running" if sprint.state == "active" else "sprint.option"
+    return t(
+        key,
+        name=sprint.name,
+        start=fmt_date(sprint.start_at, tz=tz),
+        end=fmt_date(sprint.end_at, tz=tz),
+    )
+
+
+def default_sprint(sprints: list[SprintEntry]) -> int:
+    """The position of the active sprint, else of the last started one."""
+    for position, sprint in enumerate(sprints):
+        if sprint.state == "active":
+            return position
+    return 0
+
+
+def scope_frame(changes: tuple[ScopeChange, ...]) -> pd.DataFrame:
+    tz = data.zone()
+    return pd.DataFrame(
+        {
+            t("col.when"): [fmt_datetime(c.at, tz=tz) for c in changes],
+            t("col.item"): [c.item for c in changes],
+            t("col.title"): [c.title for c in changes],
+            t("col.change"): [t(f"reason.step.{c.reason}") for c in changes],
+            t("col.delta"): [fmt_signed(c.delta) for c in changes],
+        }
+    )
+
+
+def show_figures(report: SprintReport) -> None:
+    columns = st.columns(len(FIGURES))
+    for column, name in zip(columns, FIGURES, strict=True):
+        points = getattr(report.figures.points, name)
+        items = getattr(report.figures.items, name)
+        column.metric(t(f"metric.{name}"), t("metric.value", points=fmt_points(points)))
+        column.caption(t("metric.items", items=fmt_points(items)))
+    notes = [t("metric.unestimated", n=report.figures.unestimated)]
+    if report.figures.descoped_count:
+        notes.append(t("metric.descoped", points=fmt_points(report.figures.descoped_points)))
+    st.caption(" · ".join(notes), help=t("metric.unestimated.help"))
+
+
+projects = data.or_stop(data.projects)
+if not projects:
+    st.info(t("empty.store"))
+    st.stop()
+names = {p.key: p.name for p in projects}
+pick_project, pick_sprint = st.columns(2)
+project_key = pick_project.selectbox(
+    t("sprint.project_picker"),
+    list(names),
+    format_func=lambda key: f"{names[key]} ({key})",
+    key="projekt",
+    bind="query-params",
+)
+if project_key is None:
+    st.stop()
+
+sprints = [s for s in data.or_stop(lambda: data.sprints(project_key)) if s.start_at is not None]
+if not sprints:
+    st.info(t("sprint.none"))
+    st.stop()
+sprints.reverse()  # newest first
+by_id = {s.id: s for s in sprints}
+sprint_id = pick_sprint.selectbox(
+    t("sprint.picker"),
+    list(by_id),
+    index=default_sprint(sprints),
+    format_func=lambda sid: sprint_label(by_id[sid]),
+    key=f"sprint_{project_key}",
+)
+if sprint_id is None:
+    st.stop()
+
+report = data.or_stop(lambda: data.report(sprint_id))
+tz = data.zone()
+sprint = report.sprint
+st.title(ui.escape_markdown(sprint.name))
+st.caption(
+    " · ".join(
+        [
+            t(f"sprint.state.{sprint.state}"),
+            t(
+                "sprint.window",
+                start=fmt_date(sprint.start_at, tz=tz),
+                end=fmt_date(sprint.end_at, tz=tz),
+            ),
+            t("sprint.as_of", when=fmt_datetime(report.as_of, tz=tz)),
+        ]
+    )
+)
+if sprint.goal:
+    st.text(t("sprint.goal", goal=sprint.goal))
+
+show_figures(report)
+
+st.subheader(t("sprint.burndown.title"))
+st.plotly_chart(charts.burndown_figure(report, tz=tz), key="burndown_chart")
+with st.expander(t("sprint.explain.title")):
+    st.markdown(t("sprint.explain"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("sprint.at_risk.title" if report.is_running else "sprint.not_completed.title"))
+    if report.not_completed:
+        st.dataframe(ui.items_frame(report.not_completed), hide_index=True, key="not_completed")
+    else:
+        st.success(t("sprint.not_completed.none"))
+    st.subheader(t("sprint.carried.title"))
+    if report.carried_over:
+        carried = ui.items_frame([c.item for c in report.carried_over])
+        carried[t("col.times")] = [c.times for c in report.carried_over]
+        st.dataframe(carried, hide_index=True, key="carried_over")
+    else:
+        st.caption(t("sprint.carried.none"))
+with right:
+    st.subheader(t("sprint.scope_changes.title"))
+    if report.scope_changes:
+        st.dataframe(scope_frame(report.scope_changes), hide_index=True, key="scope_changes")
+    else:
+        st.caption(t("sprint.scope_changes.none"))
+    if report.completed_outside:
+        st.subheader(t("sprint.outside.title"))
+        st.dataframe(
+            ui.items_frame(report.completed_outside), hide_index=True, key="completed_outside"
+        )
+
+with st.expander(t("sprint.items.title")):
+    st.dataframe(ui.items_frame(report.items), hide_index=True, key="all_items")
