@@ -47,6 +47,11 @@ _LAYOUT = {
 }
 
 
+def _hover(series: str, x: str, y: str) -> str:
+    """A hover template: the series, the x value and the points (plotly placeholders)."""
+    return t("chart.hover.series", series=series, x=x, y=y) + "<extra></extra>"
+
+
 def _local(at: datetime, tz: ZoneInfo) -> datetime:
     return at.astimezone(tz).replace(tzinfo=None)
 
@@ -68,14 +73,14 @@ def velocity_figure(velocity: ProjectVelocity) -> go.Figure:
         y=[s.committed for s in velocity.sprints],
         name=t("chart.committed"),
         marker_color=COLOR_COMMITTED,
-        hovertemplate="%{x}<br>" + t("chart.committed") + ": %{y} SP<extra></extra>",
+        hovertemplate=_hover(t("chart.committed"), "%{x}", "%{y}"),
     )
     fig.add_bar(
         x=names,
         y=[s.completed for s in velocity.sprints],
         name=t("chart.completed"),
         marker_color=COLOR_COMPLETED,
-        hovertemplate="%{x}<br>" + t("chart.completed") + ": %{y} SP<extra></extra>",
+        hovertemplate=_hover(t("chart.completed"), "%{x}", "%{y}"),
     )
     fig.add_scatter(
         x=names,
@@ -83,7 +88,7 @@ def velocity_figure(velocity: ProjectVelocity) -> go.Figure:
         name=t("chart.rolling", window=window),
         mode="lines+markers",
         line={"color": COLOR_ROLLING, "width": 3},
-        hovertemplate="%{x}<br>%{y:.1f} SP<extra></extra>",
+        hovertemplate=_hover(t("chart.rolling", window=window), "%{x}", "%{y:.1f}"),
     )
     stat = velocity.velocity
     if stat.mean is not None and stat.minimum is not None and stat.maximum is not None:
@@ -164,7 +169,7 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
         name=t("chart.guideline"),
         mode="lines",
         line={"color": COLOR_GUIDE, "dash": "dash", "width": 2},
-        hovertemplate="%{x|%d.%m.}: %{y:.1f} SP<extra>" + t("chart.guideline") + "</extra>",
+        hovertemplate=_hover(t("chart.guideline"), "%{x|%d.%m.}", "%{y:.1f}"),
     )
 
     steps = burndown.steps
@@ -180,7 +185,7 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
         name=t("chart.remaining"),
         mode="lines",
         line={"color": COLOR_REMAINING, "shape": "hv", "width": 3},
-        hovertemplate="%{x|%d.%m. %H:%M}: %{y} SP<extra></extra>",
+        hovertemplate=_hover(t("chart.remaining"), "%{x|%d.%m. %H:%M}", "%{y}"),
     )
     _add_markers(fig, [s for s in steps if s.is_scope_change], titles, tz, scope=True)
     _add_markers(fig, [s for s in steps if not s.is_scope_change], titles, tz, scope=False)

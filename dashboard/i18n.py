@@ -10,6 +10,7 @@ only locale today; English (issue S3) is another mapping with the same keys in
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
@@ -105,6 +106,7 @@ _DE: dict[str, str] = {
     # Project page
     "project.title": "Projekt",
     "project.picker": "Projekt",
+    "project.option": "{name} ({key})",
     "project.owner": "Verantwortlich: {owner}",
     "project.programme_team": "Programm {programme} · Team {team}",
     "project.velocity": "Velocity",
@@ -136,10 +138,10 @@ _DE: dict[str, str] = {
     "col.rolling": "Velocity gleitend (SP)",
     # Sprint page
     "sprint.title": "Sprint",
-    "sprint.project_picker": "Projekt",
     "sprint.picker": "Sprint",
     "sprint.option": "{name} ({start} – {end})",
     "sprint.option.running": "{name} ({start} – {end}, läuft)",
+    "sprint.option.future": "{name} ({start} – {end}, geplant)",
     "sprint.none": "Dieses Projekt hat noch keinen Sprint.",
     "sprint.unplanned": "Dieser Sprint hat noch keinen Zeitraum.",
     "sprint.goal": "Sprintziel: {goal}",
@@ -224,6 +226,7 @@ _DE: dict[str, str] = {
     "chart.non_working": "arbeitsfrei",
     "chart.day": "Tag",
     "chart.now": "heute",
+    "chart.hover.series": "{series}<br>{x}: {y} SP",
     "chart.hover.step": "{item} {reason} ({delta} SP)",
     "chart.hover.remaining": "offen: {remaining} SP",
 }
@@ -256,9 +259,11 @@ def fmt_number(value: float | None, *, decimals: int = 1, trim: bool = True) -> 
 
     With ``trim``, trailing zeros after the comma are dropped (19.0 → "19").
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("value.none")
-    text = f"{value:,.{decimals}f}"
+    # Half up, as people round (0.625 -> "0,63"), not half-even on the binary value.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):

@@ -86,10 +86,10 @@ def plan_sprints(
 
 def _completion(monday: date, end: datetime, rng: random.Random) -> datetime:
     roll = rng.random()
-    if roll < 0.08:  # a day early: Thursday afternoon
+    if roll < 0.06:  # a day early: Thursday afternoon
         thursday = monday + timedelta(days=10)
         return berlin(thursday, time(15, 0)) + timedelta(minutes=rng.randrange(0, 120))
-    if roll < 0.16:  # late: the next Monday morning, before the next sprint's planning
+    if roll < 0.12:  # late: the next Monday morning, before the next sprint's planning
         next_monday = monday + timedelta(days=14)
         return berlin(next_monday, time(8, 0)) + timedelta(minutes=rng.randrange(0, 30))
     return end

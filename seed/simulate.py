@@ -47,7 +47,7 @@ DAY = timedelta(days=1)
 
 _POINT_WEIGHTS: dict[ItemType, tuple[int, ...]] = {
     # weights for 1, 2, 3, 5, 8, 13
-    ItemType.STORY: (4, 14, 25, 30, 20, 7),
+    ItemType.STORY: (5, 16, 28, 30, 17, 4),
     ItemType.BUG: (30, 30, 25, 15, 0, 0),
     ItemType.TASK: (35, 35, 20, 10, 0, 0),
 }
@@ -391,7 +391,7 @@ class ProjectSimulation:
                 self._maybe_split(item, plan_at, slot)
 
     def _maybe_split(self, story: SimItem, plan_at: datetime, slot: SprintSlot) -> None:
-        if self.rng.random() >= 0.4:
+        if self.rng.random() >= 0.45:
             return
         at = min(plan_at + self.rng.randrange(2, 15) * MINUTE, slot.start)
         names = self.rng.sample(SUBTASKS, self.rng.randrange(2, 5))
@@ -452,8 +452,7 @@ class ProjectSimulation:
                 self.backlog.insert(0, item)
             return
         steps = self._steps(item, fate)
-        lo = max(slot.start, enter_at, item.updated_at)
-        times = self._times(steps, lo, slot.figures_end)
+        times = self._times(steps, *self._work_window(slot, max(enter_at, item.updated_at)))
         cancel_at = None
         for step, at in zip(steps, times, strict=True):
             if step.kind == "status":
@@ -556,6 +555,16 @@ class ProjectSimulation:
         if item.points is not None and self.rng.random() < 0.07:
             return _Step("points", self._neighbour(item.points))
         return None
+
+    def _work_window(self, slot: SprintSlot, ready: datetime) -> tuple[datetime, datetime]:
+        """When an item is worked on: it starts in the first 85% of the sprint and takes
+        one to four and a half days, so that completions spread over the sprint."""
+        lo = max(slot.start, ready)
+        hi = slot.figures_end
+        if hi <= lo:
+            return lo, lo
+        begin = self.calendar.one(self.rng, lo, lo + (hi - lo) * 0.85)
+        return begin, min(hi, begin + self.rng.uniform(1.0, 4.5) * DAY)
 
     def _times(self, steps: list[_Step], lo: datetime, hi: datetime) -> list[datetime]:
         """One instant per step: ascending working times, shared where ``same_time``."""

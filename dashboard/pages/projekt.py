@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_points, fmt_ratio, t
+from dashboard.widgets import project_picker
 from sprintfolio.services import ProjectVelocity
 
 SPRINT_PAGE = "pages/sprint.py"
@@ -31,16 +32,7 @@ projects = data.or_stop(data.projects)
 if not projects:
     st.info(t("empty.store"))
     st.stop()
-names = {p.key: p.name for p in projects}
-project_key = st.selectbox(
-    t("project.picker"),
-    list(names),
-    format_func=lambda key: f"{names[key]} ({key})",
-    key="projekt",
-    bind="query-params",
-)
-if project_key is None:
-    st.stop()
+project_key = project_picker(projects)
 
 summary = next(s for s in data.or_stop(data.overview) if s.key == project_key)
 velocity = data.or_stop(lambda: data.velocity(project_key))
@@ -64,7 +56,7 @@ figures[0].metric(t("project.status"), ui.status_label(summary.health.overall))
 v = velocity.velocity
 figures[1].metric(
     t("project.velocity"),
-    f"{fmt_number(v.mean)} SP" if v.mean is not None else t("value.none"),
+    t("metric.value", points=fmt_number(v.mean)) if v.mean is not None else t("value.none"),
     help=t("project.velocity.help", window=window),
 )
 if v.minimum is not None:

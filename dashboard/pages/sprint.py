@@ -5,14 +5,19 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.i18n import fmt_date, fmt_datetime, fmt_points, fmt_signed, t
+from dashboard.widgets import project_picker
 from sprintfolio.services import ScopeChange, SprintEntry, SprintReport
 
+#: The query parameter that carries the sprint (its id) in shared links.
+SPRINT_PARAM = "sprint"
 FIGURES = ("committed", "added", "removed", "completed", "not_completed")
 
 
 def sprint_label(sprint: SprintEntry) -> str:
     tz = data.zone()
-    key = "sprint.option.running" if sprint.state == "active" else "sprint.option"
+    key = {"active": "sprint.option.running", "future": "sprint.option.future"}.get(
+        sprint.state, "sprint.option"
+    )
     return t(
         key,
         name=sprint.name,
@@ -22,7 +27,11 @@ def sprint_label(sprint: SprintEntry) -> str:
 
 
 def default_sprint(sprints: list[SprintEntry]) -> int:
-    """The position of the active sprint, else of the last started one."""
+    """The position of ``?sprint=ID`` if it is one of ``sprints``, else of the active sprint."""
+    wanted = st.query_params.get(SPRINT_PARAM)
+    for position, sprint in enumerate(sprints):
+        if str(sprint.id) == wanted:
+            return position
     for position, sprint in enumerate(sprints):
         if sprint.state == "active":
             return position
@@ -59,17 +68,8 @@ projects = data.or_stop(data.projects)
 if not projects:
     st.info(t("empty.store"))
     st.stop()
-names = {p.key: p.name for p in projects}
 pick_project, pick_sprint = st.columns(2)
-project_key = pick_project.selectbox(
-    t("sprint.project_picker"),
-    list(names),
-    format_func=lambda key: f"{names[key]} ({key})",
-    key="projekt",
-    bind="query-params",
-)
-if project_key is None:
-    st.stop()
+project_key = project_picker(projects, where=pick_project)
 
 sprints = [s for s in data.or_stop(lambda: data.sprints(project_key)) if s.start_at is not None]
 if not sprints:
@@ -86,6 +86,8 @@ sprint_id = pick_sprint.selectbox(
 )
 if sprint_id is None:
     st.stop()
+if st.query_params.get(SPRINT_PARAM) != str(sprint_id):
+    st.query_params[SPRINT_PARAM] = str(sprint_id)
 
 report = data.or_stop(lambda: data.report(sprint_id))
 tz = data.zone()

@@ -205,11 +205,14 @@ def project_forecast(
     known = [c for c in history.changes if c.at <= now]
     today = local_date(now, BERLIN)
     flows = item_flows(known, as_of=now, calendar=history.calendar)
-    # History: the last working days up to yesterday (today is not over yet).
+    # History: the last working days up to yesterday (today is not over yet), but never
+    # before the project's first recorded change: days before it are not zero throughput.
     yesterday = today - timedelta(days=1)
+    first_seen = min((local_date(c.at, BERLIN) for c in known), default=today)
+    window_start = throughput_window_start(last=yesterday, calendar=history.calendar)
     throughput = daily_throughput(
         [local_date(f.done, BERLIN) for f in flows if f.done is not None],
-        first=throughput_window_start(last=yesterday, calendar=history.calendar),
+        first=min(max(window_start, first_seen), yesterday),
         last=yesterday,
         calendar=history.calendar,
     )

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 from metrics.burndown import compute_burndown
 from metrics.calendar import BERLIN, local_date
 from metrics.forecast import NoForecast
-from metrics.model import DayValue
+from metrics.model import DayValue, FigureSet
 from metrics.units import count_view
 from models import Project, Sprint, Team
 from sprintfolio.services.errors import NotFoundError
@@ -42,6 +42,22 @@ class FiguresJson(TypedDict):
     completed: float
     not_completed: float
     remaining_by_day: list[RemainingJson]
+
+
+def _figures(figures: FigureSet, days: list[RemainingJson], *, counts: bool) -> FiguresJson:
+    number = int if counts else float
+    return FiguresJson(
+        committed=number(figures.committed),
+        added=number(figures.added),
+        removed=number(figures.removed),
+        completed=number(figures.completed),
+        not_completed=number(figures.not_completed),
+        remaining_by_day=[
+            RemainingJson(date=d["date"], remaining=None if d["remaining"] is None
+                          else number(d["remaining"]))
+            for d in days
+        ],
+    )  # fmt: skip
 
 
 class SprintReportJson(TypedDict):
@@ -178,7 +194,6 @@ def sprint_report_json(
         window, infos, count_view(changes), team_calendar(team),
         as_of=report.as_of if report.is_running else None,
     )  # fmt: skip
-    points, items = report.figures.points, report.figures.items
     return SprintReportJson(
         project=found.name,
         sprint=SprintInfoJson(
@@ -188,21 +203,13 @@ def sprint_report_json(
             end=_ts(row.end_at),
             completed_at=_ts(row.completed_at),
         ),
-        points=FiguresJson(
-            committed=points.committed,
-            added=points.added,
-            removed=points.removed,
-            completed=points.completed,
-            not_completed=points.not_completed,
-            remaining_by_day=_days(first, last, report.burndown.remaining_by_day),
+        points=_figures(
+            report.figures.points,
+            _days(first, last, report.burndown.remaining_by_day),
+            counts=False,
         ),
-        items=FiguresJson(
-            committed=items.committed,
-            added=items.added,
-            removed=items.removed,
-            completed=items.completed,
-            not_completed=items.not_completed,
-            remaining_by_day=_days(first, last, counts.remaining_by_day),
+        items=_figures(
+            report.figures.items, _days(first, last, counts.remaining_by_day), counts=True
         ),
     )
 
