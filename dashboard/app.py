@@ -12,19 +12,19 @@ st.set_page_config(layout="wide", page_title=t("app.title"), page_icon="📊")
 
 PAGES = [
     st.Page(
-        "pages/portfolio.py",
+        "views/portfolio.py",
         title=t("nav.portfolio"),
         icon=":material/dashboard:",
-        url_path="portfolio",
         default=True,
     ),
     st.Page(
-        "pages/projekt.py",
+        "views/projekt.py",
         title=t("nav.project"),
         icon=":material/folder_open:",
         url_path="projekt",
     ),
-    st.Page("pages/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
+    st.Page("views/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
 ]
 
-st.navigation(PAGES).run()
+# Navigation at the top: the wide tables of the portfolio get the whole window.
+st.navigation(PAGES, position="top").run()

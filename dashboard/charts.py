@@ -198,6 +198,7 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
     fig.update_layout(
         **_LAYOUT,
         xaxis={
+            "type": "date",
             "range": [_midnight(start.date()), x_end],
             "tickformat": "%d.%m.",
             "dtick": 86_400_000,

@@ -47,10 +47,11 @@ _DE: dict[str, str] = {
     "freshness.none": "{icon} keine Quelle",
     "dimension.delivery": "Lieferung",
     "dimension.freshness": "Aktualität",
-    "reason.say_do": "Say/Do Ø {ratio} in den letzten {sprints} Sprints (Ziel ≥ {green})",
+    "reason.say_do": "Say/Do Ø {ratio} (Ziel ≥ {green})",
+    "reason.say_do.few": "Say/Do Ø {ratio} aus {sprints} Sprints (Ziel ≥ {green})",
     "reason.no_closed_sprints": "noch kein abgeschlossener Sprint",
     "reason.nothing_committed": "keine zugesagten Punkte in den letzten Sprints",
-    "reason.synced": "„{source}“ vor {age} aktualisiert (Ziel < {green} Std.)",
+    "reason.synced": "„{source}“ vor {age} synchronisiert",
     "reason.never_synced": "„{source}“ noch nie erfolgreich synchronisiert",
     "reason.no_sources": "keine Datenquelle verbunden",
     "reason.line": "{dimension}: {reason}",
@@ -89,19 +90,19 @@ _DE: dict[str, str] = {
     "col.status": "Status",
     "col.reason": "Begründung",
     "col.sprint": "Laufender Sprint",
-    "col.sprint_progress": "Sprint (erledigt/Umfang SP)",
-    "col.days_left": "Arbeitstage übrig",
+    "col.sprint.help": (
+        "Erledigte von zugesagten plus hinzugefügten Story Points; Arbeitstage bis zum "
+        "Sprintende (heute eingeschlossen)"
+    ),
+    "col.reason.help": "Die Einzelwerte, die den Status bestimmen",
     "col.velocity": "Velocity (SP)",
     "col.progress": "Fortschritt",
     "col.progress.help": "Erledigte ÷ alle Story Points (ohne Epics und Unteraufgaben)",
-    "col.items_done": "Einträge erledigt",
     "col.target": "Zieltermin",
     "col.freshness": "Aktualität",
-    "col.owner": "Verantwortlich",
-    "col.tags": "Handlungsfelder",
     "value.none": "–",
     "value.velocity": "{mean} ({low}–{high})",
-    "value.sprint_progress": "{done} / {scope}",
+    "value.sprint": "{name} · {done}/{scope} SP · {days} AT",
     "value.of": "{done} von {total}",
     # Project page
     "project.title": "Projekt",
@@ -117,7 +118,7 @@ _DE: dict[str, str] = {
     "project.progress": "Fortschritt",
     "project.progress.detail": "{done} von {total} SP",
     "project.target": "Zieltermin",
-    "project.status": "Status",
+    "project.status_line": "**Status:** {status}",
     "project.chart.title": "Velocity je Sprint",
     "project.sprints.title": "Abgeschlossene Sprints",
     "project.no_sprints": "Noch kein abgeschlossener Sprint.",
@@ -156,7 +157,8 @@ _DE: dict[str, str] = {
     "metric.completed": "Erledigt",
     "metric.not_completed": "Nicht erledigt",
     "metric.value": "{points} SP",
-    "metric.items": "{items} Einträge",
+    "metric.items.one": "{n} Eintrag",
+    "metric.items.other": "{n} Einträge",
     "metric.unestimated": "Ohne Schätzung: {n}",
     "metric.unestimated.help": "Einträge ohne Story Points zählen mit 0 Punkten.",
     "metric.descoped": "Davon verworfen: {points} SP",
@@ -249,6 +251,15 @@ def t(key: str, /, locale: Locale = DEFAULT_LOCALE, **params: object) -> str:
     except KeyError as exc:
         raise MissingMessage(f"message {key!r} is not in the {locale!r} catalogue") from exc
     return text.format(**params) if params else text
+
+
+def tn(key: str, n: float, /, locale: Locale = DEFAULT_LOCALE, **params: object) -> str:
+    """The singular (``key.one``) or plural (``key.other``) text for the count ``n``.
+
+    ``n`` is filled in as ``{n}`` with German number formatting.
+    """
+    form = "one" if n == 1 else "other"
+    return t(f"{key}.{form}", locale, n=fmt_number(n), **params)
 
 
 # -- formats (German: 24.11.2026, decimal comma, thin grouping with a dot) -----------------------

@@ -10,7 +10,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard.i18n import fmt_age, fmt_number, fmt_points, fmt_ratio, t
-from sprintfolio.services import HealthSignal, ItemRow, Level, ProjectHealth
+from sprintfolio.services import (
+    DEFAULT_THRESHOLDS,
+    HealthSignal,
+    ItemRow,
+    Level,
+    ProjectHealth,
+)
 
 
 def status_label(level: Level) -> str:
@@ -21,19 +27,15 @@ def status_label(level: Level) -> str:
 def reason_text(signal: HealthSignal) -> str:
     """Why a health signal has its level, in words."""
     if signal.reason == "say_do":
+        few = signal.sprints < DEFAULT_THRESHOLDS.delivery_window
         return t(
-            "reason.say_do",
+            "reason.say_do.few" if few else "reason.say_do",
             ratio=fmt_ratio(signal.value),
             sprints=signal.sprints,
             green=fmt_number(signal.threshold_green, decimals=2),
         )
     if signal.reason == "synced":
-        return t(
-            "reason.synced",
-            source=signal.source,
-            age=fmt_age(signal.value or 0.0),
-            green=fmt_number(signal.threshold_green, decimals=0),
-        )
+        return t("reason.synced", source=signal.source, age=fmt_age(signal.value or 0.0))
     if signal.reason == "never_synced":
         return t("reason.never_synced", source=signal.source)
     return t(f"reason.{signal.reason}")
@@ -46,11 +48,16 @@ def signal_line(signal: HealthSignal) -> str:
     )
 
 
-def health_reason(health: ProjectHealth) -> str:
-    """The reasons for the overall level: the driving signals first, then the others."""
-    drivers = health.drivers
-    others = [s for s in health.signals if s not in drivers]
-    return "; ".join(signal_line(s) for s in [*drivers, *others])
+def health_reason(health: ProjectHealth, *, freshness_shown: bool = False) -> str:
+    """Why the project has its overall level: the lines of the signals that set it.
+
+    With ``freshness_shown`` (a table with its own freshness column), the
+    freshness line is left out unless it alone sets the level.
+    """
+    drivers = list(health.drivers)
+    if freshness_shown and len(drivers) > 1:
+        drivers = [s for s in drivers if s.dimension != "freshness"]
+    return "; ".join(signal_line(s) for s in drivers)
 
 
 def item_type_label(item_type: str) -> str:

@@ -63,7 +63,11 @@ class MembershipSpec:
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """A tracker connection; ``stale_hours`` is the age of its last successful sync."""
+    """A tracker connection; ``stale_hours`` is how long its last successful sync is overdue.
+
+    Fresh sources synced minutes before today 09:00 (a sync every 15 minutes, after
+    the sprint plannings of the morning); a stale one that many hours earlier.
+    """
 
     name: str
     kind: SourceKind
@@ -85,6 +89,7 @@ class ProjectSpec:
     team: str
     source: str
     remote_key: str
+    sprint_key_base: int  # the tracker's id of the project's first sprint
     product_owner: str  # login
     goal: str
     tags: tuple[str, ...]
@@ -197,7 +202,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         SourceKind.JIRA_CLOUD,
         "https://mainzdigital.atlassian.example",
         "SPRINTFOLIO_JIRA_TOKEN",
-        stale_hours=2,
+        stale_hours=0,
         cancels=True,
     ),
     SourceSpec(
@@ -205,7 +210,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         SourceKind.GITLAB,
         "https://gitlab.mainz.example",
         "SPRINTFOLIO_GITLAB_TOKEN",
-        stale_hours=3,
+        stale_hours=0,
         key_style="gitlab",
     ),
     SourceSpec(
@@ -213,7 +218,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         SourceKind.OPENPROJECT,
         "https://openproject.mainz.example",
         "SPRINTFOLIO_OPENPROJECT_TOKEN",
-        stale_hours=1,
+        stale_hours=0,
         key_style="number",
         key_base=1201,
     ),
@@ -232,7 +237,7 @@ SOURCES: tuple[SourceSpec, ...] = (
         SourceKind.LOCAL,
         None,
         None,
-        stale_hours=1,
+        stale_hours=0,
     ),
 )
 
@@ -255,9 +260,10 @@ def source_settings(spec: SourceSpec) -> dict[str, object]:
 
 _DEPARTMENTS = (
     "Ordnungsamt", "Bürgeramt", "Standesamt", "Stadtplanungsamt", "Grün- und Umweltamt",
-    "Amt für Jugend und Familie", "Sozialamt", "Bauamt", "Stadtkasse", "Personalamt",
-    "Hauptamt", "Feuerwehr", "Straßenverkehrsamt", "Amt für Stadtentwicklung", "Kulturamt",
-    "Schulamt", "Rechtsamt", "Wirtschaftsförderung", "Vermessungsamt", "Gebäudewirtschaft",
+    "Amt für Jugend und Familie", "Sozialamt", "Bauamt", "Kassen- und Steueramt",
+    "Personalamt", "Hauptamt", "Amt für Brand- und Katastrophenschutz", "Straßenverkehrsamt",
+    "Amt für Stadtentwicklung", "Kulturamt", "Schulamt", "Rechtsamt", "Vermessungsamt",
+    "Amt für Wirtschaft und Liegenschaften", "Amt für Gebäudewirtschaft",
 )  # fmt: skip
 
 SUBTASKS: tuple[str, ...] = (
@@ -274,6 +280,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Arbeitsplatz",
         source="Jira mainzDIGITAL",
         remote_key="ARB",
+        sprint_key_base=101,
         product_owner="m.schneider",
         goal=(
             "Alle rund 2.400 Verwaltungsarbeitsplätze laufen auf dem neuen Betriebssystem, "
@@ -324,8 +331,8 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         ),
         tasks=(
             "Termin für den Rollout im {x} abstimmen",
-            "Lizenzbedarf des {x} melden",
-            "Inventarliste des {x} abgleichen",
+            "Lizenzbedarf für das {x} melden",
+            "Inventarliste für das {x} abgleichen",
             "Rückmeldungen der Pilotgruppe im {x} auswerten",
         ),
         fillers=_DEPARTMENTS,
@@ -346,6 +353,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Geodaten",
         source="GitLab Geodaten",
         remote_key="geodaten/web-gis",
+        sprint_key_base=21,
         product_owner="c.klein",
         goal=(
             "Ein offenes Web-GIS für Verwaltung und Öffentlichkeit mit Bebauungsplänen, "
@@ -428,6 +436,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Onlinedienste",
         source="Jira mainzDIGITAL",
         remote_key="OZG",
+        sprint_key_base=301,
         product_owner="p.braun",
         goal=(
             "Die 40 meistgenutzten Verwaltungsleistungen der Stadt sind vollständig online "
@@ -513,6 +522,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Onlinedienste",
         source="OpenProject Prozesse",
         remote_key="prozessdatenbank",
+        sprint_key_base=41,
         product_owner="f.krueger",
         goal=(
             "Eine zentrale Prozessdatenbank mit den wichtigsten Verwaltungsprozessen als BPMN, "
@@ -585,6 +595,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Web",
         source="Redmine Internetredaktion",
         remote_key="relaunch-mainz-de",
+        sprint_key_base=61,
         product_owner="n.werner",
         goal=(
             "Der neue Internetauftritt mainz.de ist barrierefrei, mobil nutzbar, auf dem neuen "
@@ -626,7 +637,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         tasks=(
             "{x}: Texte bei der Redaktion anfordern",
             "{x}: Fotorechte klären",
-            "Redaktionsschulung für das {x}",
+            "{x}: Redaktion schulen",
         ),
         fillers=(
             "Veranstaltungskalender",
@@ -662,6 +673,7 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         team="Team Arbeitsplatz",
         source="Sprintfolio lokal",
         remote_key="DIK",
+        sprint_key_base=1,
         product_owner="j.fischer",
         goal=(
             "Alle Beschäftigten kennen die neuen digitalen Werkzeuge; jedes Amt hat "

@@ -30,7 +30,6 @@ from models.tables import (
     Team,
     WorkItem,
 )
-from seed.calendar import WorkCalendar, berlin, local_day, monday_of
 from seed.catalogue import (
     MEMBERSHIPS,
     PEOPLE,
@@ -47,6 +46,7 @@ from seed.catalogue import (
 )
 from seed.schedule import SprintSlot, plan_sprints
 from seed.simulate import ProjectSimulation, SimItem
+from seed.workdays import WorkCalendar, berlin, local_day, monday_of
 
 DEFAULT_SEED = 20261124
 
@@ -86,8 +86,10 @@ class _Planned:
 def seed_demo(session: Session, *, today: date, seed: int = DEFAULT_SEED) -> SeedSummary:
     """Add the deterministic mainzDIGITAL demo portfolio to ``session`` and flush.
 
-    The caller commits. Every timestamp is derived from ``today`` (no event
-    after ``today`` 09:00 Europe/Berlin); every random choice from ``seed``.
+    The caller commits. Every timestamp is derived from ``today``: no event
+    happens after ``today`` 09:00 Europe/Berlin, nor after the last successful
+    sync of the item's source (so the deliberately stale source shows data two
+    days old). Every random choice comes from ``seed``.
 
     Args:
         session: A session on a migrated, empty store.
@@ -107,13 +109,53 @@ def seed_demo(session: Session, *, today: date, seed: int = DEFAULT_SEED) -> See
         )
     rng = random.Random(seed)
     cutoff = berlin(today, CUTOFF)
-    teams_by_name = {team.name: team for team in TEAMS}
     days_off = {team.name: _days_off(team, today) for team in TEAMS}
+    teams_by_name = {team.name: team for team in TEAMS}
     planned = [
         _plan_project(spec, teams_by_name[spec.team], days_off[spec.team], today, rng)
         for spec in PROJECTS
     ]
+    rows = _add_portfolio(session, planned, days_off, today=today, cutoff=cutoff, rng=rng)
+    # A tracker's items show what its last successful sync saw: nothing happens after it.
+    simulated = [
+        (plan, _simulate(plan, min(cutoff, _last_sync(rows.sources[plan.spec.source]))))
+        for plan in planned
+    ]
+    item_count, event_count = _write_items(session, simulated, rows)
+    _write_sync_runs(session, rows.sources, simulated, cutoff, rng)
+    session.flush()
+    return SeedSummary(
+        programmes=1,
+        projects=len(rows.projects),
+        teams=len(rows.teams),
+        people=len(rows.people),
+        sprints=sum(len(sprints) for sprints in rows.sprints.values()),
+        items=item_count,
+        events=event_count,
+    )
 
+
+@dataclass(frozen=True)
+class _Rows:
+    """The rows written before the items, by catalogue name, login or project key."""
+
+    teams: dict[str, Team]
+    people: dict[str, Person]
+    sources: dict[str, Source]
+    projects: dict[str, Project]
+    sprints: dict[str, list[Sprint]]
+
+
+def _add_portfolio(
+    session: Session,
+    planned: Sequence[_Planned],
+    days_off: dict[str, list[date]],
+    *,
+    today: date,
+    cutoff: datetime,
+    rng: random.Random,
+) -> _Rows:
+    """Programme, teams, people, sources, projects, links, memberships and sprints."""
     programme = Programme(name=PROGRAMME_NAME, description=PROGRAMME_DESCRIPTION)
     teams = {
         team.name: Team(
@@ -166,30 +208,10 @@ def seed_demo(session: Session, *, today: date, seed: int = DEFAULT_SEED) -> See
         plan.spec.key: _sprints(plan, projects[plan.spec.key], sources[plan.spec.source])
         for plan in planned
     }
-    for rows in sprints.values():
-        session.add_all(rows)
+    for project_sprints in sprints.values():
+        session.add_all(project_sprints)
     session.flush()
-
-    simulated = [(plan, _simulate(plan, cutoff)) for plan in planned]
-    item_count, event_count = _write_items(
-        session,
-        simulated,
-        projects=projects,
-        sources=sources,
-        sprints=sprints,
-        people=people,
-    )
-    _write_sync_runs(session, sources, simulated, cutoff, rng)
-    session.flush()
-    return SeedSummary(
-        programmes=1,
-        projects=len(projects),
-        teams=len(teams),
-        people=len(people),
-        sprints=sum(len(rows) for rows in sprints.values()),
-        items=item_count,
-        events=event_count,
-    )
+    return _Rows(teams, people, sources, projects, sprints)
 
 
 # ---------------------------------------------------------------- planning
@@ -239,7 +261,7 @@ def _source(
 ) -> Source:
     kickoffs = [_kickoff(plan) for plan in planned if plan.spec.source == spec.name]
     created = berlin(local_day(min(kickoffs)) - timedelta(days=3), time(10, 0))
-    last_success = cutoff - timedelta(hours=spec.stale_hours, minutes=rng.randrange(0, 50))
+    last_success = cutoff - timedelta(hours=spec.stale_hours, minutes=rng.randrange(1, 26))
     return Source(
         name=spec.name,
         kind=spec.kind.value,
@@ -276,12 +298,11 @@ def _project(
 
 
 def _sprints(plan: _Planned, project: Project, source: Source) -> list[Sprint]:
-    base = {"ARB": 100, "GIS": 20, "OZG": 300, "PDB": 40, "WEB": 60, "DIK": 1}[plan.spec.key]
     return [
         Sprint(
             project_id=_id(project),
             source_id=_id(source),
-            source_key=str(base + slot.index),
+            source_key=str(plan.spec.sprint_key_base + slot.index),
             name=slot.name,
             goal=slot.goal,
             state=slot.state.value,
@@ -291,6 +312,11 @@ def _sprints(plan: _Planned, project: Project, source: Source) -> list[Sprint]:
         )
         for slot in plan.slots
     ]
+
+
+def _last_sync(source: Source) -> datetime:
+    assert source.last_success_at is not None
+    return source.last_success_at
 
 
 def _simulate(plan: _Planned, cutoff: datetime) -> list[SimItem]:
@@ -326,13 +352,15 @@ def _item_key(source: SourceSpec, spec: ProjectSpec, number: int) -> str:
 def _write_items(
     session: Session,
     simulated: Sequence[tuple[_Planned, list[SimItem]]],
-    *,
-    projects: dict[str, Project],
-    sources: dict[str, Source],
-    sprints: dict[str, list[Sprint]],
-    people: dict[str, Person],
+    written: _Rows,
 ) -> tuple[int, int]:
     """Insert the items (ids in creation order), their parents, then all events."""
+    projects, sources, sprints, people = (
+        written.projects,
+        written.sources,
+        written.sprints,
+        written.people,
+    )
     source_specs = {spec.name: spec for spec in SOURCES}
     rows: list[tuple[datetime, int, int, SimItem, dict[str, object]]] = []
     for position, (plan, items) in enumerate(simulated):

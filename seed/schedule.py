@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from models.enums import SprintState
-from seed.calendar import berlin, monday_of
+from seed.workdays import berlin, monday_of
 
 SPRINT_START = time(9, 0)
 SPRINT_END = time(17, 0)
@@ -91,5 +91,5 @@ def _completion(monday: date, end: datetime, rng: random.Random) -> datetime:
         return berlin(thursday, time(15, 0)) + timedelta(minutes=rng.randrange(0, 120))
     if roll < 0.12:  # late: the next Monday morning, before the next sprint's planning
         next_monday = monday + timedelta(days=14)
-        return berlin(next_monday, time(8, 0)) + timedelta(minutes=rng.randrange(0, 30))
+        return berlin(next_monday, time(7, 45)) + timedelta(minutes=rng.randrange(0, 31))
     return end

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models.enums import EventKind, ItemType, SprintState
-from seed.calendar import WorkCalendar
 from seed.catalogue import (
     CANCELLED,
     DONE,
@@ -40,6 +39,7 @@ from seed.catalogue import (
     ProjectSpec,
 )
 from seed.schedule import SprintSlot
+from seed.workdays import WorkCalendar
 
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -124,7 +124,7 @@ class SimItem:
 class _Step:
     """A planned change inside a sprint; ``same_time`` shares the previous step's instant."""
 
-    kind: str  # status, points, assignee, remove
+    kind: str  # status, points or assignee
     value: str | float | None = None
     same_time: bool = False
 
@@ -346,7 +346,7 @@ class ProjectSimulation:
         return list(seen.values())
 
     def _planning_time(self, slot: SprintSlot, previous: SprintSlot | None) -> datetime:
-        planned = slot.start - self.rng.choice((20, 30, 45, 60)) * MINUTE
+        planned = slot.start - self.rng.choice((30, 40, 45, 60)) * MINUTE  # 08:00-08:30
         if previous is not None and previous.completed_at is not None:
             planned = max(planned, previous.completed_at + 2 * MINUTE)
         return planned
@@ -384,8 +384,9 @@ class ProjectSimulation:
                 continue
             if item.updated_at > plan_at:
                 continue
+            if not self._add_to_sprint(item, plan_at, slot.index):
+                return  # the planning has not happened yet
             self.backlog.remove(item)
-            self._add_to_sprint(item, plan_at, slot.index)
             committed += item.points or 0.0
             if item.type == ItemType.STORY and (item.points or 0) >= 3 and not item.subtasks:
                 self._maybe_split(item, plan_at, slot)

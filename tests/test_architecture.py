@@ -35,7 +35,7 @@ def test_connectors_never_import_the_dashboard(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted((ROOT / "dashboard" / "pages").rglob("*.py")), ids=lambda p: p.name
+    "path", sorted((ROOT / "dashboard" / "views").rglob("*.py")), ids=lambda p: p.name
 )
 def test_pages_call_services_not_sql_or_connectors(path: Path) -> None:
     forbidden = {"sqlalchemy", "sqlmodel", "models", "connectors", "psycopg", "sqlite3"}

@@ -103,7 +103,7 @@ def test_up_migrates_seeds_once_and_starts_headless(
     assert command[command.index("--server.headless") + 1] == "true"
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
-    assert Path(command[3]).name == "app.py" and Path(command[3]).exists()
+    assert Path(command[4]).name == "app.py" and Path(command[4]).exists()
 
 
 def test_seed_without_reset_refuses_a_filled_store() -> None:

@@ -23,6 +23,7 @@ from dashboard.i18n import (
     fmt_ratio,
     fmt_signed,
     t,
+    tn,
 )
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
@@ -45,7 +46,7 @@ TEXT_KWARGS = {
     "delta", "delta_description", "options",
 }  # fmt: skip
 #: Literal arguments that are not UI text: page paths and Material icon names.
-ALLOWED_LITERAL = re.compile(r"^(pages/\w+\.py|:material/\w+:)$")
+ALLOWED_LITERAL = re.compile(r"^(views/\w+\.py|:material/\w+:)$")
 LETTERS = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
 
 
@@ -78,17 +79,23 @@ def _literal_text(node: ast.expr) -> str | None:
 
 def test_dashboard_sources_are_found() -> None:
     names = {p.relative_to(DASHBOARD).as_posix() for p in SOURCES}
-    assert {"app.py", "pages/portfolio.py", "pages/projekt.py", "pages/sprint.py"} <= names
+    assert {"app.py", "views/portfolio.py", "views/projekt.py", "views/sprint.py"} <= names
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(DASHBOARD).as_posix())
 def test_every_catalogue_key_used_exists(path: Path) -> None:
     for call in _calls(path):
-        if _call_name(call) != "t" or not call.args:
+        if _call_name(call) not in ("t", "tn") or not call.args:
             continue
         key = call.args[0]
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            assert key.value in CATALOGUE, f"{path.name}:{call.lineno}: unknown key {key.value!r}"
+            keys = (
+                [key.value]
+                if _call_name(call) == "t"
+                else [f"{key.value}.one", f"{key.value}.other"]
+            )
+            for k in keys:
+                assert k in CATALOGUE, f"{path.name}:{call.lineno}: unknown key {k!r}"
         elif isinstance(key, ast.JoinedStr):
             first = key.values[0]
             assert isinstance(first, ast.Constant), f"{path.name}:{call.lineno}: dynamic key"
@@ -124,7 +131,7 @@ def test_the_check_catches_offences(tmp_path: Path) -> None:
     sample = tmp_path / "page.py"
     sample.write_text(
         'st.metric("Zugesagt", 3)\ncol.caption(f"{n} Einträge")\nst.title(t("portfolio.title"))\n'
-        'st.page_link("pages/projekt.py", icon=":material/home:", label=t("nav.project"))\n'
+        'st.page_link("views/projekt.py", icon=":material/home:", label=t("nav.project"))\n'
         'fig.add_bar(x=[1], name="Erledigt", key="bars")\n',
         encoding="utf-8",
     )
@@ -141,7 +148,7 @@ def test_no_unsafe_html_and_no_store_access_in_dashboard() -> None:
         source = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source, path
         assert "st.html" not in source, path
-        if path.parent.name == "pages":
+        if path.parent.name == "views":
             tree = ast.parse(source)
             imported = {
                 alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
@@ -159,9 +166,10 @@ def test_missing_key_fails_loudly() -> None:
         t("nope")
 
 
-def test_placeholders_are_filled() -> None:
+def test_placeholders_and_plurals_are_filled() -> None:
     assert t("metric.value", points="5") == "5 SP"
     assert t("status.green") == "🟢 im Plan"
+    assert (tn("metric.items", 1), tn("metric.items", 3)) == ("1 Eintrag", "3 Einträge")
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
-from dashboard.i18n import fmt_number, fmt_points, fmt_ratio, t
+from dashboard.i18n import fmt_number, fmt_points, fmt_ratio, t, tn
 from models import create_db_engine
 from models.migrate import upgrade_to_head
 from sprintfolio.config import get_settings
@@ -96,8 +96,8 @@ def test_portfolio_lists_the_six_projects(app: AppTest, demo_engine: Engine) -> 
     for summary in overview:
         row = by_key.loc[summary.key]
         assert row[t("col.status")] == ui.status_label(summary.health.overall)
-        assert row[t("col.reason")] == ui.health_reason(summary.health)
-        assert row[t("col.sprint")] == summary.active_sprint.name
+        assert row[t("col.reason")] == ui.health_reason(summary.health, freshness_shown=True)
+        assert row[t("col.sprint")].startswith(summary.active_sprint.name + " · ")
         assert row[t("col.progress")] == pytest.approx(100 * summary.progress.points_ratio)
     # A drill-down link per project, carrying its key.
     links = app.get("page_link")
@@ -127,7 +127,7 @@ def test_portfolio_filters_by_tag(app: AppTest, demo_engine: Engine) -> None:
 def test_project_page_shows_velocity_and_sprints(
     app: AppTest, demo_engine: Engine, key: str
 ) -> None:
-    _open(app, "pages/projekt.py", projekt=key)
+    _open(app, "views/projekt.py", projekt=key)
     with Session(demo_engine) as session:
         velocity = project_velocity(session, project_key=key)
 
@@ -148,7 +148,7 @@ def test_project_page_shows_velocity_and_sprints(
 
 @pytest.mark.parametrize("key", ["ARB", "WEB"])
 def test_sprint_page_shows_the_active_sprint(app: AppTest, demo_engine: Engine, key: str) -> None:
-    _open(app, "pages/sprint.py", projekt=key)
+    _open(app, "views/sprint.py", projekt=key)
     with Session(demo_engine) as session:
         active = next(s for s in list_sprints(session, project_key=key) if s.state == "active")
         report = sprint_report(session, sprint_id=active.id, now=NOW)
@@ -161,7 +161,7 @@ def test_sprint_page_shows_the_active_sprint(app: AppTest, demo_engine: Engine, 
     items = {c.value for c in app.caption}
     for name in ("committed", "completed", "not_completed"):
         count = getattr(report.figures.items, name)
-        assert t("metric.items", items=fmt_points(count)) in items
+        assert tn("metric.items", count) in items
     assert any(t("metric.unestimated", n=report.figures.unestimated) in c for c in items)
 
     chart = _plotly(app, "burndown_chart")
@@ -188,7 +188,7 @@ def test_sprint_page_opens_a_closed_sprint_from_the_link(app: AppTest, demo_engi
         closed = [s for s in list_sprints(session, project_key="PDB") if s.state == "closed"][-1]
         report = sprint_report(session, sprint_id=closed.id, now=NOW)
 
-    _open(app, "pages/sprint.py", projekt="PDB", sprint=str(closed.id))
+    _open(app, "views/sprint.py", projekt="PDB", sprint=str(closed.id))
 
     assert app.title[0].value == ui.escape_markdown(closed.name)
     shown = {m.label: m.value for m in app.metric}
@@ -204,7 +204,7 @@ def test_empty_store_says_how_to_fill_it(use_store: Any, tmp_path: Path) -> None
     upgrade_to_head(engine)
     engine.dispose()
     use_store(url)
-    for page in (None, "pages/projekt.py", "pages/sprint.py"):
+    for page in (None, "views/projekt.py", "views/sprint.py"):
         app = _open(AppTest.from_file(APP, default_timeout=30), page)
         assert [i.value for i in app.info] == [t("empty.store")]
 
@@ -218,3 +218,17 @@ def test_unreachable_store_is_an_error_message_not_a_traceback(
     assert not app.exception
     assert len(app.error) == 1
     assert app.error[0].value.startswith(t("error.store", detail="").rstrip())
+
+
+def test_pages_are_not_in_a_pages_folder() -> None:
+    """A ``pages/`` folder next to app.py makes Streamlit run a deep link's page alone.
+
+    (Legacy multipage mode: no ``st.navigation``, no page setup, until the root URL is opened.)
+    """
+    dashboard = Path(APP).parent
+    assert not (dashboard / "pages").exists()
+    assert sorted(p.name for p in (dashboard / "views").glob("*.py")) == [
+        "portfolio.py",
+        "projekt.py",
+        "sprint.py",
+    ]

@@ -34,7 +34,7 @@ from models.tables import (
     WorkItem,
 )
 from seed import SeedSummary, seed_demo
-from seed.calendar import BERLIN
+from seed.workdays import BERLIN
 from tests.conftest import DEMO_SEED, DEMO_TODAY, postgres_url
 
 pytestmark = pytest.mark.db
@@ -220,8 +220,15 @@ def test_sources_name_their_token_variable_and_one_is_stale(demo: Demo) -> None:
     assert len(cancelling) == 1 and cancelling[0].settings["status_map"]["Verworfen"] == "cancelled"
     linked = {(link.project_id, link.source_id) for link in demo.links}
     assert {project for project, _ in linked} == {p.id for p in demo.projects}
+    synced = {s.id: s.last_success_at for s in demo.sources}
     for item in demo.items:
         assert (item.project_id, item.source_id) in linked
+        last_sync = synced[item.source_id]
+        assert last_sync is not None and item.updated_at <= last_sync  # nothing unsynced
+    for source in demo.sources:
+        if source.kind != "local":
+            assert source.cursor and source.last_success_at
+            assert datetime.fromisoformat(source.cursor) <= source.last_success_at
     assert all(run.started_at <= CUTOFF and run.source_id for run in demo.sync_runs)
 
 
@@ -498,6 +505,12 @@ def test_active_sprints_hold_unfinished_work(demo: Demo) -> None:
         (active,) = [s for s in demo.sprints_of(project) if s.state == "active"]
         members = [i for i in demo.items if i.sprint_id == active.id and i.type != "sub-task"]
         assert any(i.status_category == "todo" for i in members), project.key
+        committed = [
+            e
+            for e in demo.events
+            if e.kind == "sprint_added" and e.sprint_id == active.id and e.at < _start(active)
+        ]
+        assert len(committed) >= 5, project.key
         in_progress += sum(1 for i in members if i.status_category == "in_progress")
     assert in_progress >= 10
 

@@ -7,7 +7,18 @@ from dashboard import data, ui
 from dashboard.i18n import fmt_age, fmt_number, fmt_points, t
 from sprintfolio.services import DEFAULT_THRESHOLDS, HealthSignal, ProjectSummary
 
-PROJECT_PAGE = "pages/projekt.py"
+PROJECT_PAGE = "views/projekt.py"
+#: The table's visible columns (the key column stays in the frame for tests and exports).
+VISIBLE_COLUMNS = (
+    "col.status",
+    "col.project",
+    "col.reason",
+    "col.sprint",
+    "col.velocity",
+    "col.progress",
+    "col.target",
+    "col.freshness",
+)
 
 
 def freshness_text(signal: HealthSignal) -> str:
@@ -19,28 +30,31 @@ def freshness_text(signal: HealthSignal) -> str:
     return t("freshness.none", icon=icon)
 
 
+def sprint_text(summary: ProjectSummary) -> str:
+    """The running sprint in one cell: name, points done of scope, working days left."""
+    sprint = summary.active_sprint
+    if sprint is None:
+        return t("value.none")
+    return t(
+        "value.sprint",
+        name=sprint.name,
+        done=fmt_points(sprint.completed_points),
+        scope=fmt_points(sprint.scope_points),
+        days=sprint.working_days_left,
+    )
+
+
 def overview_frame(summaries: list[ProjectSummary]) -> pd.DataFrame:
     none = t("value.none")
     rows = []
     for s in summaries:
-        sprint = s.active_sprint
         v = s.velocity
         rows.append(
             {
                 t("col.status"): ui.status_label(s.health.overall),
                 t("col.project"): s.name,
-                t("col.reason"): ui.health_reason(s.health),
-                t("col.sprint"): sprint.name if sprint else none,
-                t("col.sprint_progress"): (
-                    t(
-                        "value.sprint_progress",
-                        done=fmt_points(sprint.completed_points),
-                        scope=fmt_points(sprint.scope_points),
-                    )
-                    if sprint
-                    else none
-                ),
-                t("col.days_left"): sprint.working_days_left if sprint else None,
+                t("col.reason"): ui.health_reason(s.health, freshness_shown=True),
+                t("col.sprint"): sprint_text(s),
                 t("col.velocity"): (
                     t(
                         "value.velocity",
@@ -98,15 +112,22 @@ selection = st.dataframe(
     key="portfolio_table",
     on_select="rerun",
     selection_mode="single-row",
+    column_order=[t(name) for name in VISIBLE_COLUMNS],
     column_config={
-        t("col.status"): st.column_config.TextColumn(width="small", pinned=True),
-        t("col.project"): st.column_config.TextColumn(width="medium", pinned=True),
-        t("col.reason"): st.column_config.TextColumn(width="large"),
+        t("col.status"): st.column_config.TextColumn(width=115),
+        t("col.project"): st.column_config.TextColumn(width=230),
+        t("col.reason"): st.column_config.TextColumn(width=240, help=t("col.reason.help")),
+        t("col.sprint"): st.column_config.TextColumn(width=200, help=t("col.sprint.help")),
+        t("col.velocity"): st.column_config.TextColumn(width=85),
         t("col.progress"): st.column_config.ProgressColumn(
-            help=t("col.progress.help"), format="%.0f %%", min_value=0, max_value=100
+            width=120,
+            help=t("col.progress.help"),
+            format="%.0f %%",
+            min_value=0,
+            max_value=100,
         ),
-        t("col.target"): st.column_config.DateColumn(format="DD.MM.YYYY"),
-        t("col.days_left"): st.column_config.NumberColumn(format="%d"),
+        t("col.target"): st.column_config.DateColumn(width=90, format="DD.MM.YYYY"),
+        t("col.freshness"): st.column_config.TextColumn(width=115),
     },
 )
 if selection.selection.rows:

@@ -8,7 +8,7 @@ from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_points, fmt_ra
 from dashboard.widgets import project_picker
 from sprintfolio.services import ProjectVelocity
 
-SPRINT_PAGE = "pages/sprint.py"
+SPRINT_PAGE = "views/sprint.py"
 
 
 def sprints_frame(velocity: ProjectVelocity) -> pd.DataFrame:
@@ -51,37 +51,37 @@ st.caption(
     )
 )
 
-figures = st.columns(5)
-figures[0].metric(t("project.status"), ui.status_label(summary.health.overall))
+st.markdown(t("project.status_line", status=ui.status_label(summary.health.overall)))
+for signal in summary.health.signals:
+    st.caption(f"{t(f'icon.{signal.level}')} {ui.escape_markdown(ui.signal_line(signal))}")
+
+figures = st.columns(4)
 v = velocity.velocity
-figures[1].metric(
+figures[0].metric(
     t("project.velocity"),
     t("metric.value", points=fmt_number(v.mean)) if v.mean is not None else t("value.none"),
     help=t("project.velocity.help", window=window),
 )
 if v.minimum is not None:
-    figures[1].caption(
+    figures[0].caption(
         t("project.velocity.range", low=fmt_points(v.minimum), high=fmt_points(v.maximum))
     )
 delivery = summary.health.delivery
-figures[2].metric(
+figures[1].metric(
     t("project.say_do"),
     fmt_ratio(delivery.value),
     help=t("project.say_do.help", window=window),
 )
 progress = summary.progress
-figures[3].metric(t("project.progress"), fmt_percent(progress.points_ratio))
-figures[3].caption(
+figures[2].metric(t("project.progress"), fmt_percent(progress.points_ratio))
+figures[2].caption(
     t(
         "project.progress.detail",
         done=fmt_points(progress.done_points),
         total=fmt_points(progress.total_points),
     )
 )
-figures[4].metric(t("project.target"), fmt_date(summary.target_date))
-
-for signal in summary.health.signals:
-    st.caption(f"{t(f'icon.{signal.level}')} {ui.escape_markdown(ui.signal_line(signal))}")
+figures[3].metric(t("project.target"), fmt_date(summary.target_date))
 
 if summary.active_sprint is not None:
     st.page_link(

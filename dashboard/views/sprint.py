@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.i18n import fmt_date, fmt_datetime, fmt_points, fmt_signed, t
+from dashboard.i18n import fmt_date, fmt_datetime, fmt_points, fmt_signed, t, tn
 from dashboard.widgets import project_picker
 from sprintfolio.services import ScopeChange, SprintEntry, SprintReport
 
@@ -57,7 +57,7 @@ def show_figures(report: SprintReport) -> None:
         points = getattr(report.figures.points, name)
         items = getattr(report.figures.items, name)
         column.metric(t(f"metric.{name}"), t("metric.value", points=fmt_points(points)))
-        column.caption(t("metric.items", items=fmt_points(items)))
+        column.caption(tn("metric.items", items))
     notes = [t("metric.unestimated", n=report.figures.unestimated)]
     if report.figures.descoped_count:
         notes.append(t("metric.descoped", points=fmt_points(report.figures.descoped_points)))
@@ -116,31 +116,29 @@ st.plotly_chart(charts.burndown_figure(report, tz=tz), key="burndown_chart")
 with st.expander(t("sprint.explain.title")):
     st.markdown(t("sprint.explain"))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("sprint.at_risk.title" if report.is_running else "sprint.not_completed.title"))
-    if report.not_completed:
-        st.dataframe(ui.items_frame(report.not_completed), hide_index=True, key="not_completed")
-    else:
-        st.success(t("sprint.not_completed.none"))
-    st.subheader(t("sprint.carried.title"))
-    if report.carried_over:
-        carried = ui.items_frame([c.item for c in report.carried_over])
-        carried[t("col.times")] = [c.times for c in report.carried_over]
-        st.dataframe(carried, hide_index=True, key="carried_over")
-    else:
-        st.caption(t("sprint.carried.none"))
-with right:
-    st.subheader(t("sprint.scope_changes.title"))
-    if report.scope_changes:
-        st.dataframe(scope_frame(report.scope_changes), hide_index=True, key="scope_changes")
-    else:
-        st.caption(t("sprint.scope_changes.none"))
-    if report.completed_outside:
-        st.subheader(t("sprint.outside.title"))
-        st.dataframe(
-            ui.items_frame(report.completed_outside), hide_index=True, key="completed_outside"
-        )
+st.subheader(t("sprint.at_risk.title" if report.is_running else "sprint.not_completed.title"))
+if report.not_completed:
+    st.dataframe(ui.items_frame(report.not_completed), hide_index=True, key="not_completed")
+else:
+    st.success(t("sprint.not_completed.none"))
+
+st.subheader(t("sprint.scope_changes.title"))
+if report.scope_changes:
+    st.dataframe(scope_frame(report.scope_changes), hide_index=True, key="scope_changes")
+else:
+    st.caption(t("sprint.scope_changes.none"))
+
+st.subheader(t("sprint.carried.title"))
+if report.carried_over:
+    carried = ui.items_frame([c.item for c in report.carried_over])
+    carried[t("col.times")] = [c.times for c in report.carried_over]
+    st.dataframe(carried, hide_index=True, key="carried_over")
+else:
+    st.caption(t("sprint.carried.none"))
+
+if report.completed_outside:
+    st.subheader(t("sprint.outside.title"))
+    st.dataframe(ui.items_frame(report.completed_outside), hide_index=True, key="completed_outside")
 
 with st.expander(t("sprint.items.title")):
     st.dataframe(ui.items_frame(report.items), hide_index=True, key="all_items")
