@@ -185,15 +185,17 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
         name=t("chart.remaining"),
         mode="lines",
         line={"color": COLOR_REMAINING, "shape": "hv", "width": 3},
-        hovertemplate=_hover(t("chart.remaining"), "%{x|%d.%m. %H:%M}", "%{y}"),
+        # Every step carries a marker with its own hover text; the line itself stays quiet
+        # so that hovering a step shows the item, not the line's point under it.
+        hoverinfo="skip",
     )
     _add_markers(fig, [s for s in steps if s.is_scope_change], titles, tz, scope=True)
     _add_markers(fig, [s for s in steps if not s.is_scope_change], titles, tz, scope=False)
     if report.is_running:
         fig.add_vline(x=_local(report.as_of, tz), line_dash="dot", line_color=COLOR_GUIDE)
         fig.add_annotation(
-            x=_local(report.as_of, tz), y=1, yref="paper", text=t("chart.now"),
-            showarrow=False, yanchor="bottom",
+            x=_local(report.as_of, tz), y=0.98, yref="paper", text=t("chart.now"),
+            showarrow=False, yanchor="top", xanchor="left", xshift=4,
         )  # fmt: skip
     fig.update_layout(
         **_LAYOUT,

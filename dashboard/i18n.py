@@ -109,7 +109,7 @@ _DE: dict[str, str] = {
     "project.picker": "Projekt",
     "project.option": "{name} ({key})",
     "project.owner": "Verantwortlich: {owner}",
-    "project.programme_team": "Programm {programme} · Team {team}",
+    "project.programme_team": "Programm {programme} · {team}",
     "project.velocity": "Velocity",
     "project.velocity.help": "Mittlere erledigte Story Points der letzten {window} Sprints",
     "project.velocity.range": "Spanne {low}–{high} SP",

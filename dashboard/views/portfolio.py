@@ -90,6 +90,7 @@ chosen = st.pills(
     t("portfolio.filter_tags"),
     tags,
     selection_mode="multi",
+    format_func=ui.escape_markdown,  # pill labels are Markdown
     key="tags",
     help=t("portfolio.filter_tags.help"),
 )
