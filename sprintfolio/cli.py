@@ -4,6 +4,7 @@ import json
 import os
 import socket
 import sys
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -127,16 +128,26 @@ def _check_port_free(host: str, port: int) -> None:
             raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+STREAMLIT_CONFIG = APP_SCRIPT.parent / "streamlit.toml"
+
+
 def streamlit_command(host: str, port: int) -> list[str]:
-    """The command line that serves the dashboard (headless, no usage statistics)."""
-    return [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--global.developmentMode", "false",
-    ]  # fmt: skip
+    """The command line that serves the dashboard with the settings of dashboard/streamlit.toml.
+
+    Server address and port come from the arguments; headless mode and "no usage
+    statistics" are forced, whatever the file says.
+    """
+    with STREAMLIT_CONFIG.open("rb") as handle:
+        config = tomllib.load(handle)
+    config.setdefault("server", {}).update(address=host, port=port, headless=True)
+    config.setdefault("browser", {})["gatherUsageStats"] = False
+    config.setdefault("global", {})["developmentMode"] = False
+    flags: list[str] = []
+    for section, values in config.items():
+        for key, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags += [f"--{section}.{key}", text]
+    return [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *flags]
 
 
 def _exec(command: list[str]) -> None:  # pragma: no cover - replaces the process

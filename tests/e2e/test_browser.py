@@ -4,6 +4,7 @@ Screenshots of each page land in ``artifacts/screenshots/`` (see README).
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -90,17 +91,43 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _open(browser: object, url: str) -> object:
+def _open(browser: object, url: str, ready: str) -> object:
+    """A page at ``url`` once the visible text ``ready`` has rendered."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")  # type: ignore[attr-defined]
     page.goto(url)
-    page.get_by_text(PROJECT_NAMES[1]).first.wait_for(timeout=60_000)
+    page.get_by_text(ready).locator("visible=true").first.wait_for(timeout=60_000)
     return page
 
 
-def test_portfolio_shows_the_six_mainz_projects(app_url: str, browser: object) -> None:
-    page = _open(browser, app_url)
-    for name in PROJECT_NAMES:
-        assert page.get_by_text(name).count() >= 1, name
+def _screenshot(page: object, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "portfolio.png"), full_page=True)
-    assert page.get_by_text("Traceback").count() == 0
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # let the charts finish drawing
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_portfolio_shows_the_six_mainz_projects(app_url: str, browser: object) -> None:
+    page = _open(browser, app_url, "Relaunch mainz.de")
+    for name in PROJECT_NAMES:
+        link = page.get_by_role("link", name=re.compile(re.escape(name)))  # type: ignore[attr-defined]
+        assert link.count() >= 1, name
+    assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
+    assert page.get_by_text("Deploy").count() == 0, "toolbar must be minimal"  # type: ignore[attr-defined]
+    _screenshot(page, "portfolio")
+
+
+def test_project_page_opens_from_the_portfolio(app_url: str, browser: object) -> None:
+    page = _open(browser, app_url, "Relaunch mainz.de")
+    page.get_by_role("link", name=re.compile("Web-GIS")).first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/projekt\?projekt=GIS"), timeout=30_000)  # type: ignore[attr-defined]
+    page.get_by_text("Velocity").locator("visible=true").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
+    _screenshot(page, "projekt")
+
+
+def test_sprint_page_shows_the_active_sprint_burndown(app_url: str, browser: object) -> None:
+    page = _open(browser, f"{app_url}/sprint?projekt=GIS", "Burndown")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    assert page.get_by_text("GIS Sprint").locator("visible=true").count() >= 1  # type: ignore[attr-defined]
+    assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
+    _screenshot(page, "sprint")
