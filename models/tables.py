@@ -263,3 +263,34 @@ class ProjectSnapshot(SQLModel, table=True):
     say_do_ratio: float | None = None
     forecast_p85: date | None = None
     health: str | None = Field(default=None, max_length=10)
+
+
+class SourceAccount(SQLModel, table=True):
+    """How a tracker names a person: Jira Cloud ``accountId``, Jira DC user key (and user name).
+
+    The sync creates one row per account it meets (and a Person for it); the
+    write-back uses it to turn ``Person.id`` back into the tracker's identity.
+    """
+
+    __table_args__ = (UniqueConstraint("source_id", "remote_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    remote_id: str = Field(max_length=200)
+    login: str | None = Field(default=None, max_length=200)
+
+
+class SyncLock(SQLModel, table=True):
+    """The sync lock of a source on SQLite (PostgreSQL uses advisory locks; see models.locks).
+
+    ``owner`` is a random token of the holding run; ``pid``/``host`` and the
+    ``heartbeat_at`` let a later run take over the lock of a dead process.
+    """
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    owner: str = Field(max_length=64)
+    pid: int
+    host: str = Field(max_length=255)
+    acquired_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    heartbeat_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
