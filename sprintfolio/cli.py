@@ -103,14 +103,17 @@ def _open_store(settings: Settings) -> Engine:
 
 def _seed(engine: Engine, settings: Settings) -> str:
     from seed import seed_demo
+    from sprintfolio.services.snapshots import backfill_demo_snapshots
 
     today = local_today(settings)
     with Session(engine) as session:
         summary = seed_demo(session, today=today, seed=settings.demo_seed)
         session.commit()
+        snapshots = backfill_demo_snapshots(session, today=today)
     return (
         f"Seeded the Mainz demo portfolio for {today.isoformat()}: {summary.projects} projects, "
-        f"{summary.sprints} sprints, {summary.items} items, {summary.events} events."
+        f"{summary.sprints} sprints, {summary.items} items, {summary.events} events, "
+        f"{len(snapshots.rows)} weekly snapshots."
     )
 
 
@@ -291,3 +294,8 @@ def report_forecast(
         lambda s, now: forecast_report_json(s, project=project, now=now, items=items, until=day),
         output,
     )
+
+
+from sprintfolio.cli_sources import register as _register_sources  # noqa: E402
+
+_register_sources(app)

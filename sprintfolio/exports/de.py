@@ -31,6 +31,11 @@ DIMENSION_LABEL: Mapping[str, str] = {
     "delivery": "Lieferung",
     "freshness": "Datenaktualität",
 }
+DIMENSION_SHORT: Mapping[str, str] = {
+    "schedule": "Termin",
+    "delivery": "Liefe\u00adrung",
+    "freshness": "Aktua\u00adlität",
+}
 HEALTH_CHANGE_LABEL: Mapping[str, str] = {
     "better": "verbessert",
     "worse": "verschlechtert",

@@ -24,7 +24,10 @@ Renderers:
   (``/usr/bin/chromium`` or ``SPRINTFOLIO_CHROMIUM``); ``PdfUnavailable`` says
   so clearly when there is none. ``pdf_support()`` tells beforehand.
 
-All texts a reader sees are German and live in ``sprintfolio.exports.de``.
+Everything a reader sees is German: labels, reasons, the legend and the
+number and date formats live in ``sprintfolio.exports.de`` (and the print CSS
+in ``sprintfolio/exports/report.css``); the renderers here only assemble them
+(plus a few fixed German phrases of the layout).
 """
 
 import html
@@ -68,6 +71,9 @@ from sprintfolio.services.snapshots import (
 __all__ = [
     "CHROMIUM_ENV",
     "DEFAULT_CHROMIUM",
+    "OPEN_ITEM_HEADERS",
+    "PORTFOLIO_HEADERS",
+    "SPRINT_HEADERS",
     "ActiveSprintStatus",
     "HealthReason",
     "OpenItem",
@@ -78,9 +84,12 @@ __all__ = [
     "build_status_report",
     "neutralise_cell_text",
     "pdf_support",
+    "progress_svg",
     "render_status_report_html",
     "render_status_report_pdf",
     "render_status_report_xlsx",
+    "trend_text",
+    "velocity_svg",
 ]
 
 #: The environment variable naming the Chromium executable for the PDF.
@@ -524,12 +533,20 @@ def _heading(report: StatusReport) -> str:
 
 
 def _forecast_cell(project: ProjectStatus) -> str:
+    """The P85 date against the target date in words (plain text)."""
     if project.forecast_p85 is None:
-        return f"{de.NONE} / {de.day(project.target_date)}"
-    late = ""
-    if project.days_late is not None and project.days_late != 0:
-        late = f" ({de.signed(project.days_late, decimals=0)} Tage)"
-    return f"{de.day(project.forecast_p85)} / {de.day(project.target_date)}{late}"
+        why = {
+            "too_little_history": "zu wenig Verlauf",
+            "not_within_cap": "nicht innerhalb von fünf Jahren",
+        }.get(project.no_forecast_reason or "", "nicht berechnet")
+        return f"keine Prognose ({why})"
+    text = de.day(project.forecast_p85)
+    if project.days_late is None:
+        return f"{text} (kein Zieltermin)"
+    if project.days_late == 0:
+        return f"{text}, genau der Zieltermin"
+    side = "nach" if project.days_late > 0 else "vor"
+    return f"{text}, {de.days(abs(project.days_late))} {side} dem Zieltermin"
 
 
 def render_status_report_html(report: StatusReport) -> str:
@@ -552,12 +569,15 @@ def render_status_report_html(report: StatusReport) -> str:
         f"{_e(', '.join(report.programmes) or de.NONE)} · {len(report.projects)} Projekte</p>",
         "</header>",
         f"<section><h2>{de.OVERVIEW}</h2>",
-        '<table class="overview"><thead><tr>',
+        '<table class="overview"><colgroup><col style="width:19%"><col style="width:11%">'
+        + '<col style="width:7.5%">' * 4
+        + '<col style="width:9%"><col style="width:14%"><col style="width:17%"></colgroup>'
+        "<thead><tr>",
         f"<th>{de.PROJECT}</th><th>{de.OWNER}</th><th>{de.OVERALL}</th>",
         "".join(
-            f"<th>{_e(de.DIMENSION_LABEL[d])}</th>" for d in ("schedule", "delivery", "freshness")
+            f"<th>{_e(de.DIMENSION_SHORT[d])}</th>" for d in ("schedule", "delivery", "freshness")
         ),
-        f'<th class="num">{de.PROGRESS}</th><th>{de.FORECAST_P85} / {de.TARGET_DATE}</th>',
+        f'<th class="num">Fort\u00adschritt</th><th>{de.FORECAST_P85} / {de.TARGET_DATE}</th>',
         f"<th>{de.TREND}</th></tr></thead><tbody>",
     ]
     for project in report.projects:
@@ -599,8 +619,8 @@ def _forecast_cell_html(project: ProjectStatus) -> str:
     if project.days_late is not None and project.days_late != 0:
         late = f"<br>({_e(de.signed(project.days_late, decimals=0))} Tage)"
     return (
-        f"{_e(de.day(project.forecast_p85))}<br>"
-        f'<span class="muted">Ziel {_e(de.day(project.target_date))}</span>{late}'
+        f'<span class="nowrap">{_e(de.day(project.forecast_p85))}</span><br>'
+        f'<span class="muted nowrap">Ziel {_e(de.day(project.target_date))}</span>{late}'
     )
 
 
@@ -735,6 +755,8 @@ def _put(
 ) -> None:
     """Write one cell; text always as a string cell, formula-like text with quotePrefix."""
     cell = sheet.cell(row=row, column=column)
+    if value == "":
+        return  # an empty text is an empty cell
     if isinstance(value, str):
         text, risky = neutralise_cell_text(value)
         cell.value = text

@@ -39,7 +39,9 @@ seeded store stays deterministic. Writing is an idempotent upsert: taking the
 snapshot of a week again overwrites the row with the figures computed now.
 The commands (``take_snapshot``, ``snapshot_all``, ``backfill_snapshots``)
 commit their own transaction; call them with a session that has no
-uncommitted changes.
+uncommitted changes. Run one snapshot job at a time: of two jobs inserting the
+same new week concurrently, the second fails on the unique constraint and
+rolls back (running it again then updates the row).
 
 Queries are set-based: a command loads all projects' items, events, closed
 sprints and syncs in a fixed number of queries and replays each project's
@@ -767,10 +769,11 @@ def backfill_snapshots(
     """Store the snapshots of the last ``weeks`` weeks (the current one included) of every project.
 
     Each past week is computed as of its end, the current week as of ``now``;
-    existing snapshots of these weeks are overwritten (idempotent). Weeks that
-    end before a project's first recorded change and before its start date
-    are skipped (listed in ``skipped``): a project that did not exist yet has
-    no figures to show. One transaction, committed at the end.
+    existing snapshots of these weeks are overwritten (idempotent). Past weeks
+    that end before a project's first recorded change and before its start
+    date are skipped (listed in ``skipped``): a project that did not exist yet
+    has no figures to show; the current week is always stored, as by
+    ``snapshot_all``. One transaction, committed at the end.
 
     Args:
         session: The store (no uncommitted changes).
@@ -806,7 +809,7 @@ def backfill_snapshots(
         begins = _begins(data)
         for week in week_starts:
             moment = _moment_of(week, now)
-            if begins is None or moment < begins:
+            if week != current and (begins is None or moment < begins):
                 skipped.append((data.project.key, week))
                 continue
             figures = _assess(
