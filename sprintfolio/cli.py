@@ -102,19 +102,11 @@ def _open_store(settings: Settings) -> Engine:
 
 
 def _seed(engine: Engine, settings: Settings) -> str:
-    from seed import seed_demo
-    from sprintfolio.services.snapshots import backfill_demo_snapshots
+    from sprintfolio.services.demo import install_demo
 
     today = local_today(settings)
     with Session(engine) as session:
-        summary = seed_demo(session, today=today, seed=settings.demo_seed)
-        session.commit()
-        snapshots = backfill_demo_snapshots(session, today=today)
-    return (
-        f"Seeded the Mainz demo portfolio for {today.isoformat()}: {summary.projects} projects, "
-        f"{summary.sprints} sprints, {summary.items} items, {summary.events} events, "
-        f"{len(snapshots.rows)} weekly snapshots."
-    )
+        return install_demo(session, today=today, seed=settings.demo_seed).describe(today)
 
 
 def _check_port_free(host: str, port: int) -> None:

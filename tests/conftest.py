@@ -78,8 +78,8 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory: pytest.TempPathFactory, _migrated_template: str) -> str:
-    """A SQLite store seeded once with the Mainz demo portfolio (treat it as read-only)."""
-    from seed import seed_demo
+    """A SQLite store with the Mainz demo portfolio and its snapshots (treat it as read-only)."""
+    from sprintfolio.services.demo import install_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     if postgres_url():
@@ -89,8 +89,7 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory, _migrated_template: st
     url = f"sqlite:///{path}"
     engine = create_db_engine(url)
     with Session(engine) as s:
-        seed_demo(s, today=DEMO_TODAY, seed=DEMO_SEED)
-        s.commit()
+        install_demo(s, today=DEMO_TODAY, seed=DEMO_SEED)
     engine.dispose()
     return url
 
