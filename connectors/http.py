@@ -394,6 +394,12 @@ class HttpSession:
                 self.source,
                 f"{status} on {where}; the request may or may not have been applied",
             )
+        if 300 <= status < 400:
+            location = response.headers.get("Location", "(no Location header)")
+            raise ConnectorError(
+                self.source,
+                f"{status} on {where}: redirected to {location} — use that address as the URL",
+            )
         raise ConnectorError(self.source, f"{status} on {where}: {_error_text(response)}")
 
     def _exhausted(self, method: str, path: str, exc: _Retryable, tried: int) -> ConnectorError:

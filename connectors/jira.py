@@ -37,8 +37,8 @@ is its active sprint, else its earliest future one, else its latest closed one.
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -532,10 +532,10 @@ def map_issue(payload: object, histories: Sequence[object], ctx: MappingContext)
         item = first["status"].item
         initial_status = str(
             item.get("fromString") or ctx.statuses.name_of(item.get("from")) or status_name
-        )
+        )[:100]
         initial_category = status_category_of(item.get("from"), initial_status)
     else:
-        initial_status, initial_category = status_name, category
+        initial_status, initial_category = status_name[:100], category
     if "points" in first:
         initial_points = _points(first["points"].item.get("fromString"), f"{key} points history")
     else:
@@ -575,7 +575,7 @@ def map_issue(payload: object, histories: Sequence[object], ctx: MappingContext)
         rid = f"{change.history_id}.{change.index}"
         item = change.item
         if change.kind == "status":
-            name = str(item.get("toString") or ctx.statuses.name_of(item.get("to")) or "")
+            name = str(item.get("toString") or ctx.statuses.name_of(item.get("to")) or "")[:100]
             if not name:
                 raise MappingError(f"{key}: status change {rid} has no target status")
             events.append(
@@ -965,10 +965,6 @@ class JiraConnector:
             self.discover()
         return self._projects
 
-    @property
-    def projects(self) -> tuple[str, ...]:
-        return self._projects
-
     # ------------------------------------------------------------------ write-back
 
     def read_version(self, key: str) -> RemoteVersion:
@@ -1065,14 +1061,7 @@ class JiraConnector:
 
 
 def _with_board(sprint: RemoteSprint, board: int) -> RemoteSprint:
-    from dataclasses import replace
-
     return replace(sprint, board_key=str(board))
-
-
-def overlap(since: datetime | None, minutes: float) -> datetime | None:
-    """The re-query start: the cursor minus the overlap (JQL has minute resolution)."""
-    return None if since is None else since - timedelta(minutes=minutes)
 
 
 __all__ = [
@@ -1091,6 +1080,5 @@ __all__ = [
     "map_sprint",
     "map_statuses",
     "map_user",
-    "overlap",
     "parse_jira_datetime",
 ]

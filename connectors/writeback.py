@@ -150,10 +150,9 @@ def push_source_outbox(
         ).all()
     counts = {state.value: 0 for state in OutboxState}
     for edit_id in ids:
-        if edit_id is None:
-            continue
-        state = _Push(engine, config, connector, clock, edit_id).run()
-        counts[state] += 1
+        state = _Push(engine, config, connector, clock, edit_id).run() if edit_id else None
+        if state is not None:
+            counts[state] += 1
     return PushSummary(
         sent=counts[OutboxState.SENT.value],
         conflicts=counts[OutboxState.CONFLICT.value],
@@ -190,12 +189,13 @@ class _Push:
         self.key = ""
         self.closed_sprints: set[str] = set()
 
-    def run(self) -> str:
+    def run(self) -> str | None:
+        """Push the edit; its new state, or None if it is no longer pending (nothing done)."""
         with Session(self.engine) as session:
             edit = session.get(OutboxEdit, self.edit_id)
             item = session.get(WorkItem, edit.item_id) if edit is not None else None
             if edit is None or item is None or edit.state != OutboxState.PENDING.value:
-                return OutboxState.SENT.value if edit is None else edit.state
+                return None
             self.key = item.source_key
             expected = edit.expected_remote_version
             resumed = edit.attempts > 0

@@ -187,9 +187,9 @@ def _acquire_row(
     }  # fmt: skip
     with engine.begin() as conn:
         inserted = conn.execute(
-            sqlite_insert(SyncLock).values(values).on_conflict_do_nothing(
-                index_elements=["source_id"]
-            )
+            sqlite_insert(SyncLock)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["source_id"])
         ).rowcount
     if inserted == 1:
         return SourceLock(engine, source_id, owner=owner, connection=None, clock=clock)

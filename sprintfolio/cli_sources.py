@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
@@ -26,6 +26,9 @@ source_app = typer.Typer(help="Manage tracker connections (Jira Cloud, Jira Data
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 _INTERVAL = re.compile(r"(\d+)\s*(s|m|h)")
 SYNCABLE_KINDS = (SourceKind.JIRA_CLOUD.value, SourceKind.JIRA_DC.value)
+
+#: How ``sync --every`` waits between rounds (replaced in tests).
+sleep: Callable[[float], None] = time.sleep
 
 
 class TrackerKind(StrEnum):
@@ -298,7 +301,7 @@ def sync(
                     raise typer.Exit(1)
                 return
             full = False
-            time.sleep(interval)
+            sleep(interval)
     except KeyboardInterrupt:
         typer.echo("Stopped.")
     finally:
