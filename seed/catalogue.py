@@ -246,7 +246,7 @@ def source_settings(spec: SourceSpec) -> dict[str, object]:
     """The JSON settings of a demo source (its status mapping and points field)."""
     settings: dict[str, object] = {
         "demo": True,
-        "status_map": dict(_STATUS_MAP if spec.cancels else _STATUS_MAP_NO_CANCEL),
+        "statuses": dict(_STATUS_MAP if spec.cancels else _STATUS_MAP_NO_CANCEL),
     }
     if spec.kind == SourceKind.JIRA_CLOUD:
         settings["points_field"] = "customfield_10016"

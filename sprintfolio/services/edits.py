@@ -53,8 +53,7 @@ a failed attempt stores ``{field: [stored, wanted]}`` plus ``"_reason"``
 ``[expected, actual]``).
 
 Known statuses of a source: ``Source.settings["statuses"]`` (status name →
-category), else ``Source.settings["status_map"]`` (the same mapping, as the
-demo seed writes it), else the statuses seen on the source's
+category, written by the sync and by the demo seed), else the statuses seen on the source's
 items and events; a ``local`` source without settings offers
 ``DEFAULT_LOCAL_STATUSES`` plus the statuses seen on it. Points scale:
 ``Source.settings["points_scale"]`` or ``DEFAULT_POINTS_SCALE``.
@@ -586,25 +585,24 @@ _CATEGORY_ORDER = {c.value: i for i, c in enumerate(StatusCategory)}
 
 
 def _configured_statuses(source: Source) -> dict[str, str] | None:
-    for key in ("statuses", "status_map"):
-        raw = source.settings.get(key)
-        if raw is None:
-            continue
-        if not isinstance(raw, Mapping) or not raw:
+    key = "statuses"
+    raw = source.settings.get(key)
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not raw:
+        raise ServiceError(
+            f"source {source.name!r} has settings[{key!r}] = {raw!r}; "
+            "write it as a non-empty mapping of status name to category"
+        )
+    statuses: dict[str, str] = {}
+    for name, category in raw.items():
+        if not isinstance(name, str) or category not in _CATEGORY_ORDER:
             raise ServiceError(
-                f"source {source.name!r} has settings[{key!r}] = {raw!r}; "
-                "write it as a non-empty mapping of status name to category"
+                f"source {source.name!r} maps status {name!r} to {category!r} in "
+                f"settings[{key!r}]; use one of {list(_CATEGORY_ORDER)}"
             )
-        statuses: dict[str, str] = {}
-        for name, category in raw.items():
-            if not isinstance(name, str) or category not in _CATEGORY_ORDER:
-                raise ServiceError(
-                    f"source {source.name!r} maps status {name!r} to {category!r} in "
-                    f"settings[{key!r}]; use one of {list(_CATEGORY_ORDER)}"
-                )
-            statuses[name] = str(category)
-        return statuses
-    return None
+        statuses[name] = str(category)
+    return statuses
 
 
 def _observed_statuses(session: Session, source_id: int) -> dict[str, str]:

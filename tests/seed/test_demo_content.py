@@ -216,8 +216,8 @@ def test_sources_name_their_token_variable_and_one_is_stale(demo: Demo) -> None:
         assert source.last_success_at is not None and source.last_success_at <= CUTOFF
     ages = sorted(CUTOFF - s.last_success_at for s in demo.sources if s.last_success_at)
     assert ages[-1] >= timedelta(days=2) and ages[-2] < timedelta(hours=12)
-    cancelling = [s for s in demo.sources if "Verworfen" in s.settings.get("status_map", {})]
-    assert len(cancelling) == 1 and cancelling[0].settings["status_map"]["Verworfen"] == "cancelled"
+    cancelling = [s for s in demo.sources if "Verworfen" in s.settings.get("statuses", {})]
+    assert len(cancelling) == 1 and cancelling[0].settings["statuses"]["Verworfen"] == "cancelled"
     linked = {(link.project_id, link.source_id) for link in demo.links}
     assert {project for project, _ in linked} == {p.id for p in demo.projects}
     synced = {s.id: s.last_success_at for s in demo.sources}

@@ -374,10 +374,10 @@ def test_a_malformed_points_scale_names_the_source(session: Session, world: Edit
         edit_item(session, actor="a", edit=ItemEdit(world.jira_item, 1, points=4), now=LATER)
 
 
-def test_statuses_come_from_the_status_map_setting(session: Session, world: EditWorld) -> None:
+def test_statuses_come_from_the_statuses_setting(session: Session, world: EditWorld) -> None:
     source = session.get(Source, world.jira_source_id)
     assert source is not None
-    source.settings = {"status_map": {"Offen": "todo", "Fertig": "done"}}
+    source.settings = {"statuses": {"Offen": "todo", "Fertig": "done"}}
     session.add(source)
     session.commit()
     edit_item(session, actor="a", edit=ItemEdit(world.jira_item, 1, status="Fertig"), now=LATER)
