@@ -45,21 +45,32 @@ _DE: dict[str, str] = {
     "freshness.value": "{icon} vor {age}",
     "freshness.never": "{icon} nie",
     "freshness.none": "{icon} keine Quelle",
+    "dimension.schedule": "Termin",
     "dimension.delivery": "Lieferung",
     "dimension.freshness": "Aktualität",
-    "reason.say_do": "Say/Do Ø {ratio} (Ziel ≥ {green})",
-    "reason.say_do.few": "Say/Do Ø {ratio} aus {sprints} Sprints (Ziel ≥ {green})",
+    "reason.on_or_before_target": "85-%-Prognose {days} Tage vor dem Zieltermin",
+    "reason.on_target": "85-%-Prognose genau am Zieltermin",
+    "reason.late_within_tolerance": (
+        "85-%-Prognose {days} Tage nach dem Zieltermin (Toleranz {tolerance} Tage)"
+    ),
+    "reason.late_by_days": "85-%-Prognose {days} Tage nach dem Zieltermin",
+    "reason.no_target_date": "kein Zieltermin",
+    "reason.no_forecast": "keine Prognose (zu wenig Verlauf)",
+    "reason.say_do_mean": "Say/Do Ø {ratio} (Ziel ≥ {green})",
+    "reason.say_do_mean.few": "Say/Do Ø {ratio} aus {sprints} Sprints (Ziel ≥ {green})",
     "reason.no_closed_sprints": "noch kein abgeschlossener Sprint",
-    "reason.nothing_committed": "keine zugesagten Punkte in den letzten Sprints",
-    "reason.synced": "„{source}“ vor {age} synchronisiert",
-    "reason.never_synced": "„{source}“ noch nie erfolgreich synchronisiert",
+    "reason.oldest_sync_age": "älteste Synchronisierung vor {age}",
+    "reason.never_synced": "{never} von {sources} Quellen noch nie erfolgreich synchronisiert",
     "reason.no_sources": "keine Datenquelle verbunden",
+    "portfolio.forecast": "Prognose {forecast} (85 %) · Ziel {target}",
+    "col.forecast": "Prognose (85 %)",
+    "col.forecast.help": (
+        "Datum, bis zu dem die offenen Einträge in 85 % von 10.000 Monte-Carlo-Läufen erledigt "
+        "sind (Durchsatz der letzten 60 Arbeitstage)"
+    ),
     "reason.line": "{dimension}: {reason}",
     "age.hours": "{n} Std.",
     "age.days": "{n} Tagen",
-    "health.not_yet_schedule": (
-        "Der Termin-Status (Prognose gegen Zieltermin) folgt in einer späteren Version."
-    ),
     # Portfolio page
     "portfolio.title": "Portfolio",
     "portfolio.intro": (
@@ -76,7 +87,10 @@ _DE: dict[str, str] = {
     "portfolio.count.amber": "gefährdet",
     "portfolio.count.red": "kritisch",
     "portfolio.legend": (
-        "**Status** ist der schlechteste bekannte Einzelstatus. **Lieferung**: Say/Do-Quote "
+        "**Status** ist der schlechteste bekannte Einzelstatus. **Termin**: 85-%-Prognose "
+        "(Monte Carlo über den täglichen Durchsatz der letzten 60 Arbeitstage) gegen den "
+        "Zieltermin: 🟢 am oder vor dem Ziel, 🟠 höchstens {s_share} % der verbleibenden Zeit "
+        "später, 🔴 später. **Lieferung**: Say/Do-Quote "
         "(erledigt ÷ zugesagt) im Mittel der letzten {window} abgeschlossenen Sprints: "
         "🟢 ≥ {d_green}, 🟠 ≥ {d_amber}, 🔴 darunter. **Aktualität**: letzte erfolgreiche "
         "Synchronisierung jeder Quelle: 🟢 unter {f_green} Std., 🟠 unter {f_amber} Std., "

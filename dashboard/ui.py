@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard.i18n import fmt_age, fmt_number, fmt_points, fmt_ratio, t
 from sprintfolio.services import (
     DEFAULT_THRESHOLDS,
-    HealthSignal,
+    DimensionHealth,
     ItemRow,
     Level,
     ProjectHealth,
@@ -24,24 +24,36 @@ def status_label(level: Level) -> str:
     return t(f"status.{level}")
 
 
-def reason_text(signal: HealthSignal) -> str:
-    """Why a health signal has its level, in words."""
-    if signal.reason == "say_do":
-        few = signal.sprints < DEFAULT_THRESHOLDS.delivery_window
+def reason_text(signal: DimensionHealth) -> str:
+    """Why a health dimension has its colour, in words (by its reason code and values)."""
+    code, values = signal.reason_code, signal.values
+    if code == "on_or_before_target":
+        days = int(values.get("days_early", 0))
+        return t("reason.on_or_before_target", days=days) if days else t("reason.on_target")
+    if code in ("late_within_tolerance", "late_by_days"):
         return t(
-            "reason.say_do.few" if few else "reason.say_do",
-            ratio=fmt_ratio(signal.value),
-            sprints=signal.sprints,
-            green=fmt_number(signal.threshold_green, decimals=2),
+            f"reason.{code}",
+            days=int(values["days"]),
+            tolerance=fmt_number(values.get("tolerance_days"), decimals=0),
         )
-    if signal.reason == "synced":
-        return t("reason.synced", source=signal.source, age=fmt_age(signal.value or 0.0))
-    if signal.reason == "never_synced":
-        return t("reason.never_synced", source=signal.source)
-    return t(f"reason.{signal.reason}")
+    if code == "say_do_mean":
+        few = values["sprints"] < DEFAULT_THRESHOLDS.delivery_window_sprints
+        return t(
+            "reason.say_do_mean.few" if few else "reason.say_do_mean",
+            ratio=fmt_ratio(values["mean"]),
+            sprints=int(values["sprints"]),
+            green=fmt_number(DEFAULT_THRESHOLDS.delivery_green_min, decimals=2),
+        )
+    if code == "oldest_sync_age":
+        return t("reason.oldest_sync_age", age=fmt_age(values["hours"]))
+    if code == "never_synced":
+        return t(
+            "reason.never_synced", never=int(values["never_synced"]), sources=int(values["sources"])
+        )
+    return t(f"reason.{code}")
 
 
-def signal_line(signal: HealthSignal) -> str:
+def signal_line(signal: DimensionHealth) -> str:
     """One signal in words, e.g. "Lieferung: Say/Do Ø 0,65 …"."""
     return t(
         "reason.line", dimension=t(f"dimension.{signal.dimension}"), reason=reason_text(signal)
@@ -54,7 +66,9 @@ def health_reason(health: ProjectHealth, *, freshness_shown: bool = False) -> st
     With ``freshness_shown`` (a table with its own freshness column), the
     freshness line is left out unless it alone sets the level.
     """
-    drivers = list(health.drivers)
+    drivers = [d for d in health.dimensions if d.dimension in health.overall_from]
+    if not drivers:
+        drivers = list(health.dimensions)
     if freshness_shown and len(drivers) > 1:
         drivers = [s for s in drivers if s.dimension != "freshness"]
     return "; ".join(signal_line(s) for s in drivers)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import fmt_age, fmt_number, fmt_points, t
-from sprintfolio.services import DEFAULT_THRESHOLDS, HealthSignal, ProjectSummary
+from sprintfolio.services import DEFAULT_THRESHOLDS, DimensionHealth, ProjectSummary
 
 PROJECT_PAGE = "views/projekt.py"
 #: The table's visible columns (the key column stays in the frame for tests and exports).
@@ -16,16 +16,17 @@ VISIBLE_COLUMNS = (
     "col.sprint",
     "col.velocity",
     "col.progress",
+    "col.forecast",
     "col.target",
     "col.freshness",
 )
 
 
-def freshness_text(signal: HealthSignal) -> str:
-    icon = t(f"icon.{signal.level}")
-    if signal.reason == "synced":
-        return t("freshness.value", icon=icon, age=fmt_age(signal.value or 0.0))
-    if signal.reason == "never_synced":
+def freshness_text(signal: DimensionHealth) -> str:
+    icon = t(f"icon.{signal.rag}")
+    if signal.reason_code == "oldest_sync_age":
+        return t("freshness.value", icon=icon, age=fmt_age(signal.values["hours"]))
+    if signal.reason_code == "never_synced":
         return t("freshness.never", icon=icon)
     return t("freshness.none", icon=icon)
 
@@ -68,6 +69,7 @@ def overview_frame(summaries: list[ProjectSummary]) -> pd.DataFrame:
                 t("col.progress"): (
                     100 * s.progress.points_ratio if s.progress.points_ratio is not None else None
                 ),
+                t("col.forecast"): s.forecast_p85,
                 t("col.target"): s.target_date,
                 t("col.freshness"): freshness_text(s.health.freshness),
                 t("col.key"): s.key,
@@ -127,6 +129,9 @@ selection = st.dataframe(
             min_value=0,
             max_value=100,
         ),
+        t("col.forecast"): st.column_config.DateColumn(
+            width=95, format="DD.MM.YYYY", help=t("col.forecast.help")
+        ),
         t("col.target"): st.column_config.DateColumn(width=90, format="DD.MM.YYYY"),
         t("col.freshness"): st.column_config.TextColumn(width=115),
     },
@@ -150,11 +155,11 @@ with st.expander(t("portfolio.legend.title")):
     st.markdown(
         t(
             "portfolio.legend",
-            window=th.delivery_window,
-            d_green=fmt_number(th.delivery_green, decimals=2),
-            d_amber=fmt_number(th.delivery_amber, decimals=2),
-            f_green=fmt_number(th.freshness_green_h, decimals=0),
-            f_amber=fmt_number(th.freshness_amber_h, decimals=0),
+            window=th.delivery_window_sprints,
+            s_share=fmt_number(100 * th.schedule_tolerance_share, decimals=0),
+            d_green=fmt_number(th.delivery_green_min, decimals=2),
+            d_amber=fmt_number(th.delivery_amber_min, decimals=2),
+            f_green=fmt_number(th.freshness_green_hours, decimals=0),
+            f_amber=fmt_number(th.freshness_amber_hours, decimals=0),
         )
     )
-    st.caption(t("health.not_yet_schedule"))

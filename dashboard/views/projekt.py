@@ -52,8 +52,16 @@ st.caption(
 )
 
 st.markdown(t("project.status_line", status=ui.status_label(summary.health.overall)))
-for signal in summary.health.signals:
-    st.caption(f"{t(f'icon.{signal.level}')} {ui.escape_markdown(ui.signal_line(signal))}")
+for signal in summary.health.dimensions:
+    st.caption(f"{t(f'icon.{signal.rag}')} {ui.escape_markdown(ui.signal_line(signal))}")
+if summary.forecast_p85 is not None:
+    st.caption(
+        t(
+            "portfolio.forecast",
+            forecast=fmt_date(summary.forecast_p85),
+            target=fmt_date(summary.target_date),
+        )
+    )
 
 figures = st.columns(4)
 v = velocity.velocity
@@ -69,7 +77,7 @@ if v.minimum is not None:
 delivery = summary.health.delivery
 figures[1].metric(
     t("project.say_do"),
-    fmt_ratio(delivery.value),
+    fmt_ratio(delivery.values.get("mean")),
     help=t("project.say_do.help", window=window),
 )
 progress = summary.progress

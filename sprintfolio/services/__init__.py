@@ -5,15 +5,15 @@ explicitly and returning frozen dataclasses. Queries are set-based: a page
 costs a fixed number of queries, whatever the number of items.
 """
 
-from sprintfolio.services.errors import NotFoundError, ServiceError
-from sprintfolio.services.figures import VelocitySummary
-from sprintfolio.services.health import (
+from metrics.health import (
     DEFAULT_THRESHOLDS,
-    HealthSignal,
+    DimensionHealth,
     HealthThresholds,
-    Level,
     ProjectHealth,
 )
+from metrics.health import Rag as Level
+from sprintfolio.services.errors import NotFoundError, ServiceError
+from sprintfolio.services.figures import VelocitySummary
 from sprintfolio.services.portfolio import (
     ActiveSprintSummary,
     Progress,
@@ -41,7 +41,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "ActiveSprintSummary",
     "CarriedOver",
-    "HealthSignal",
+    "DimensionHealth",
     "HealthThresholds",
     "ItemRow",
     "Level",

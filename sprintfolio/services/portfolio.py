@@ -9,19 +9,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from metrics.calendar import BERLIN, local_date
+from metrics.forecast import NoForecast, WhenForecast
+from metrics.health import DEFAULT_THRESHOLDS, HealthThresholds, ProjectHealth
 from metrics.model import SprintFigures
 from models import Programme, Project, ProjectSource, Source, Sprint, Team, WorkItem
 from models.enums import ItemType, SprintState, StatusCategory
 from sprintfolio.services.figures import VelocitySummary, figures_by_sprint, summarise_velocity
-from sprintfolio.services.health import (
-    DEFAULT_THRESHOLDS,
-    HealthThresholds,
-    ProjectHealth,
-    assess_delivery,
-    assess_freshness,
-)
 from sprintfolio.services.loaders import team_calendar
 from sprintfolio.services.projects import closed_sprints, sprint_order
+from sprintfolio.services.snapshots import assess_projects
 
 #: Item types that progress does not count: epics group work, sub-tasks split it.
 PROGRESS_EXCLUDED_TYPES = (ItemType.EPIC.value, ItemType.SUBTASK.value)
@@ -86,7 +82,13 @@ class ProjectSummary:
     closed_sprint_count: int
     progress: Progress
     health: ProjectHealth
+    forecast: WhenForecast | NoForecast
     last_sync_at: datetime | None
+
+    @property
+    def forecast_p85(self) -> date | None:
+        """The date by which the open items are done in 85 % of the forecast's trials."""
+        return self.forecast.p85 if isinstance(self.forecast, WhenForecast) else None
 
 
 def _progress_by_project(session: Session) -> dict[int, Progress]:
@@ -147,9 +149,11 @@ def portfolio_overview(
 ) -> list[ProjectSummary]:
     """Every project with its active sprint, velocity, progress and health, ordered by key.
 
-    Velocity and delivery health use the last ``thresholds.delivery_window``
-    closed sprints; the active sprint's figures see only the changes known at
-    ``now``. A fixed number of queries, whatever the number of projects.
+    Velocity uses the last ``thresholds.delivery_window_sprints`` closed
+    sprints; the active sprint's figures see only the changes known at ``now``.
+    Health and the "when" forecast come from ``snapshots.assess_projects`` (the
+    same figures a weekly snapshot stores), so page, snapshot and report agree.
+    A fixed number of queries, whatever the number of projects.
 
     Args:
         session: The store.
@@ -167,7 +171,7 @@ def portfolio_overview(
     for sprint in session.exec(select(Sprint)).all():
         sprints_by_project[sprint.project_id].append(sprint)
 
-    window = thresholds.delivery_window
+    window = thresholds.delivery_window_sprints
     recent: dict[int, list[Sprint]] = {}
     active: dict[int, Sprint | None] = {}
     for project, _, _ in projects:
@@ -185,6 +189,7 @@ def portfolio_overview(
     figures = figures_by_sprint(session, sprints=wanted, now=now)
     progress = _progress_by_project(session)
     sources = _sources_by_project(session)
+    assessments = assess_projects(session, now=now, thresholds=thresholds)
     today = local_date(now, tz)
 
     summaries: list[ProjectSummary] = []
@@ -192,7 +197,6 @@ def portfolio_overview(
         pid = project.id or 0
         closed = recent[pid]
         completed = [figures[s.id or 0].points.completed for s in closed]
-        ratios = [figures[s.id or 0].say_do_ratio for s in closed]
         project_sources = sources.get(pid, [])
         syncs = [at for _, at in project_sources if at is not None]
         summaries.append(
@@ -208,10 +212,8 @@ def portfolio_overview(
                 velocity=summarise_velocity(completed, window=window),
                 closed_sprint_count=len(closed_sprints(sprints_by_project.get(pid, []))),
                 progress=progress.get(pid, Progress(0.0, 0.0, 0, 0)),
-                health=ProjectHealth(
-                    delivery=assess_delivery(ratios, thresholds=thresholds),
-                    freshness=assess_freshness(project_sources, now=now, thresholds=thresholds),
-                ),
+                health=assessments[project.key].health,
+                forecast=assessments[project.key].forecast,
                 last_sync_at=min(syncs) if syncs else None,
             )
         )

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from metrics.health import DEFAULT_THRESHOLDS, HealthThresholds
 from models import Programme, Project, Sprint
 from models.enums import SprintState
 from sprintfolio.services.errors import NotFoundError
 from sprintfolio.services.figures import VelocitySummary, figures_by_sprint, summarise_velocity
-from sprintfolio.services.health import DEFAULT_THRESHOLDS, HealthThresholds
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def project_velocity(
     """Committed and completed points of every closed sprint, and the rolling velocity.
 
     The rolling velocity at a sprint is the mean completed points of that
-    sprint and the ones before it, over ``thresholds.delivery_window`` sprints.
+    sprint and the ones before it, over ``thresholds.delivery_window_sprints`` sprints.
 
     Raises:
         NotFoundError: if the project does not exist.
@@ -146,7 +146,7 @@ def project_velocity(
     project = get_project(session, project_key=project_key)
     closed = closed_sprints(project_sprints(session, project_id=project.id or 0))
     figures = figures_by_sprint(session, sprints=closed, now=None)
-    window = thresholds.delivery_window
+    window = thresholds.delivery_window_sprints
     rows: list[SprintVelocity] = []
     completed: list[float] = []
     for sprint in closed:

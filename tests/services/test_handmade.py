@@ -146,25 +146,30 @@ def test_portfolio_overview(session: Session, handmade: Handmade) -> None:
     assert p.points_ratio == 0.5
 
     # Delivery: mean say/do (0.625 + 0.667) / 2 = 0.646 -> amber; fresh source -> green.
-    assert aaa.health.delivery.level == "amber"
-    assert aaa.health.delivery.reason == "say_do"
-    assert aaa.health.delivery.value == pytest.approx((5 / 8 + 6 / 9) / 2)
-    assert aaa.health.delivery.sprints == 2
-    assert aaa.health.freshness.level == "green"
-    assert aaa.health.freshness.value == pytest.approx(2)
+    assert aaa.health.delivery.rag == "amber"
+    assert aaa.health.delivery.reason_code == "say_do_mean"
+    assert aaa.health.delivery.values["mean"] == pytest.approx((5 / 8 + 6 / 9) / 2)
+    assert aaa.health.delivery.values["sprints"] == 2
+    assert aaa.health.freshness.rag == "green"
+    assert aaa.health.freshness.values["hours"] == pytest.approx(2)
+    # Schedule: the 85 % forecast of the 6 open items lies before the target 31.03.2027.
+    assert aaa.forecast_p85 is not None and aaa.forecast_p85 <= aaa.target_date
+    assert aaa.health.schedule.rag == "green"
     assert aaa.health.overall == "amber"
-    assert [s.dimension for s in aaa.health.drivers] == ["delivery"]
+    assert aaa.health.overall_from == ("delivery",)
 
     bbb = overview["BBB"]
     assert bbb.active_sprint is None
     assert bbb.velocity.mean is None
-    assert bbb.health.delivery.level == "grey"
-    assert bbb.health.delivery.reason == "no_closed_sprints"
-    assert (bbb.health.freshness.level, bbb.health.freshness.source) == ("amber", "lokal-b")
+    assert bbb.health.delivery.rag == "grey"
+    assert bbb.health.delivery.reason_code == "no_closed_sprints"
+    assert bbb.health.freshness.rag == "amber"
+    assert bbb.health.freshness.values["hours"] == pytest.approx(48)
+    assert bbb.health.schedule.reason_code == "no_target_date"
     assert bbb.health.overall == "amber"
 
     ccc = overview["CCC"]
-    assert (ccc.health.freshness.level, ccc.health.freshness.reason) == ("red", "never_synced")
+    assert (ccc.health.freshness.rag, ccc.health.freshness.reason_code) == ("red", "never_synced")
     assert ccc.health.overall == "red"
     assert ccc.progress.total_items == 0
 
@@ -209,7 +214,9 @@ def test_queries_are_set_based(session: Session, handmade: Handmade) -> None:
         assert events_queries() == 1
         statements.clear()
         portfolio_overview(session, now=NOW)
-        assert len(statements) <= 8
-        assert events_queries() == 1
+        # The overview's own queries plus those of the health assessment (snapshots.
+        # assess_projects): 19 here and 19 for the six demo projects, whatever their size.
+        assert len(statements) <= 19
+        assert events_queries() == 3  # active and closed sprints, and the assessment
     finally:
         event.remove(engine, "before_cursor_execute", record)
