@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 
 from dashboard.i18n import fmt_number, fmt_points, fmt_signed, t
+from metrics.forecast import PointsForecast
 from metrics.model import BurndownStep
 from sprintfolio.services import ProjectVelocity, SprintReport
+from sprintfolio.services.flow import ProjectFlow, ProjectForecast
 
 #: A calm palette (colour-blind safe: blue/orange, with grey for context).
 COLOR_COMMITTED = "#9DB4CF"
@@ -237,3 +239,119 @@ def _add_markers(
         hovertext=[_step_hover(s, titles) for s in steps],
         hoverinfo="text",
     )
+
+
+COLOR_TODO = "#B8C4D2"
+COLOR_IN_PROGRESS = "#E69F00"
+COLOR_DONE = "#1F5A96"
+CONE_DASH = {"p50": "dot", "p85": "dash", "p95": "longdash"}
+
+
+def burnup_figure(flow: ProjectFlow, forecast: ProjectForecast) -> go.Figure:
+    """Project burnup: scope and completed points per day, with the forecast cone.
+
+    The cone runs from today's completed points to the total scope at the P50,
+    P85 and P95 end dates of the points forecast (when there is one).
+    """
+    days = [_midnight(d.day) for d in flow.burnup]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=days, y=[d.scope for d in flow.burnup], name=t("chart.burnup.scope"),
+        line={"color": COLOR_SCOPE, "shape": "hv"},
+        hovertemplate=_hover(t("chart.burnup.scope"), "%{x|%d.%m.%Y}", "%{y:,.1f}"),
+    )  # fmt: skip
+    fig.add_scatter(
+        x=days, y=[d.completed for d in flow.burnup], name=t("chart.burnup.completed"),
+        line={"color": COLOR_COMPLETED, "shape": "hv"}, fill="tozeroy",
+        fillcolor="rgba(31, 90, 150, 0.10)",
+        hovertemplate=_hover(t("chart.burnup.completed"), "%{x|%d.%m.%Y}", "%{y:,.1f}"),
+    )  # fmt: skip
+    points = forecast.points
+    if flow.burnup and isinstance(points, PointsForecast):
+        last = flow.burnup[-1]
+        for name, end in (
+            ("p50", points.end_p50),
+            ("p85", points.end_p85),
+            ("p95", points.end_p95),
+        ):
+            if end is None:
+                continue
+            label = t(f"chart.cone.{name}")
+            fig.add_scatter(
+                x=[_midnight(last.day), _midnight(end)], y=[last.completed, last.scope],
+                name=label, mode="lines", line={"color": COLOR_GUIDE, "dash": CONE_DASH[name]},
+                hovertemplate=_hover(label, "%{x|%d.%m.%Y}", "%{y:,.1f}"),
+            )  # fmt: skip
+    fig.update_layout(**_LAYOUT, yaxis_title=t("chart.points"), height=380)
+    fig.update_xaxes(showgrid=False, tickformat="%d.%m.%y")
+    fig.update_yaxes(gridcolor="#E6E9EE", rangemode="tozero")
+    return fig
+
+
+def cfd_figure(flow: ProjectFlow, *, by_status: bool = False) -> go.Figure:
+    """Cumulative flow: items per status category (or workflow status) at the end of each day."""
+    days = [_midnight(d.day) for d in flow.cfd]
+    fig = go.Figure()
+    if by_status:
+        series = [
+            (status, [dict(d.by_status).get(status, 0) for d in flow.cfd], None)
+            for status in reversed(flow.statuses)
+        ]
+    else:
+        series = [
+            (t("chart.cfd.done"), [d.done for d in flow.cfd], COLOR_DONE),
+            (t("chart.cfd.in_progress"), [d.in_progress for d in flow.cfd], COLOR_IN_PROGRESS),
+            (t("chart.cfd.todo"), [d.todo for d in flow.cfd], COLOR_TODO),
+        ]
+    for name, values, color in series:
+        shown = html.escape(name)
+        fig.add_scatter(
+            x=days, y=values, name=shown, stackgroup="cfd", mode="lines",
+            line={"width": 0.5, **({"color": color} if color else {})},
+            hovertemplate=_hover(shown, "%{x|%d.%m.%Y}", "%{y}"),
+        )  # fmt: skip
+    fig.update_layout(**_LAYOUT, yaxis_title=t("chart.axis.items"), height=360)
+    fig.update_xaxes(showgrid=False, tickformat="%d.%m.%y")
+    fig.update_yaxes(gridcolor="#E6E9EE")
+    return fig
+
+
+def cycle_time_figure(flow: ProjectFlow, tz: ZoneInfo) -> go.Figure:
+    """Cycle time per done item over its done date, with the P50/P85/P95 lines."""
+    done = [f for f in flow.items if f.done is not None and f.cycle_time_days is not None]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[_local(f.done, tz) for f in done if f.done is not None],
+        y=[f.cycle_time_days for f in done],
+        mode="markers", name=t("chart.cycle.items"),
+        marker={"color": COLOR_COMPLETED, "size": 6, "opacity": 0.6},
+        customdata=[[f.key, html.escape(flow.titles.get(f.key, ""))] for f in done],
+        hovertemplate=t("chart.cycle.hover") + "<extra></extra>",
+    )  # fmt: skip
+    stats = flow.cycle_time
+    if stats is not None:
+        for name, value in (("p50", stats.p50), ("p85", stats.p85), ("p95", stats.p95)):
+            fig.add_hline(
+                y=value, line={"color": COLOR_GUIDE, "dash": CONE_DASH[name], "width": 1},
+                annotation_text=t(f"chart.percentile.{name}", days=fmt_number(value)),
+                annotation_position="top left",
+            )  # fmt: skip
+    fig.update_layout(**_LAYOUT, yaxis_title=t("chart.axis.days"), height=360)
+    fig.update_xaxes(showgrid=False, tickformat="%d.%m.%y")
+    fig.update_yaxes(gridcolor="#E6E9EE", rangemode="tozero")
+    return fig
+
+
+def throughput_figure(flow: ProjectFlow) -> go.Figure:
+    """Done items per ISO week (bars labelled by the week's Monday)."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=[_midnight(w.week_start) for w in flow.throughput],
+        y=[w.count for w in flow.throughput],
+        name=t("chart.throughput.items"), marker_color=COLOR_COMPLETED,
+        hovertemplate=_hover(t("chart.throughput.items"), "%{x|KW %V (%d.%m.%Y)}", "%{y}"),
+    )  # fmt: skip
+    fig.update_layout(**_LAYOUT, yaxis_title=t("chart.axis.items"), height=300, bargap=0.15)
+    fig.update_xaxes(showgrid=False, tickformat="%d.%m.%y")
+    fig.update_yaxes(gridcolor="#E6E9EE")
+    return fig

@@ -32,6 +32,7 @@ from sprintfolio.services import (
     project_velocity,
     sprint_report,
 )
+from sprintfolio.services.flow import ProjectFlow, ProjectForecast, project_flow, project_forecast
 
 CACHE_TTL_S = 60
 
@@ -106,6 +107,28 @@ def _sprints(url: str, project_key: str) -> list[SprintEntry]:
 def _report(url: str, sprint_id: int, now: datetime, tz: str) -> SprintReport:
     with Session(engine_for(url)) as session:
         return sprint_report(session, sprint_id=sprint_id, now=now, tz=ZoneInfo(tz))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _flow(url: str, project_key: str, now: datetime) -> ProjectFlow:
+    with Session(engine_for(url)) as session:
+        return project_flow(session, project_key=project_key, now=now)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _forecast(url: str, project_key: str, now: datetime) -> ProjectForecast:
+    with Session(engine_for(url)) as session:
+        return project_forecast(session, project_key=project_key, now=now)
+
+
+def flow(project_key: str) -> ProjectFlow:
+    """Cycle and lead times, throughput, CFD, WIP and burnup of a project (cached)."""
+    return _flow(database_url(), project_key, current_moment())
+
+
+def forecast(project_key: str) -> ProjectForecast:
+    """The Monte Carlo forecasts of a project (cached)."""
+    return _forecast(database_url(), project_key, current_moment())
 
 
 def projects() -> list[ProjectEntry]:

@@ -137,6 +137,70 @@ _DE: dict[str, str] = {
     "project.sprints.title": "Abgeschlossene Sprints",
     "project.no_sprints": "Noch kein abgeschlossener Sprint.",
     "project.to_sprint": "Zum laufenden Sprint",
+    "project.burnup.title": "Burnup mit Prognosekegel",
+    "project.burnup.explain": (
+        "**Gesamtumfang**: Story Points aller Einträge (ohne Epics, Unteraufgaben und "
+        "verworfene) am Ende jedes Tages; **Erledigt**: Story Points der erledigten Einträge. "
+        "Der **Prognosekegel** beginnt heute bei den erledigten Punkten und endet beim "
+        "heutigen Gesamtumfang an den Daten, bis zu denen die offenen Punkte in 50, 85 und "
+        "95 % von 10.000 Monte-Carlo-Läufen erledigt sind (Velocity der letzten 6 "
+        "abgeschlossenen Sprints, je Sprint zufällig gezogen)."
+    ),
+    "project.burnup.none": "Keine Punkte-Prognose: {reason}",
+    "project.forecast.title": "Prognose der offenen Einträge",
+    "project.forecast.items": "{items} offene Einträge",
+    "project.forecast.p50": "50 %",
+    "project.forecast.p85": "85 %",
+    "project.forecast.p95": "95 %",
+    "project.forecast.none": "Keine Prognose: zu wenig Verlauf ({reason}).",
+    "project.forecast.explain": (
+        "Monte-Carlo-Simulation (10.000 Läufe, fester Startwert): für jeden künftigen "
+        "Arbeitstag wird ein Tagesdurchsatz aus den letzten 60 Arbeitstagen gezogen, bis alle "
+        "offenen Einträge erledigt sind. Angegeben ist das Datum, bis zu dem 50, 85 bzw. 95 % "
+        "der Läufe fertig sind. Wochenenden, Feiertage in Rheinland-Pfalz und freie Tage des "
+        "Teams zählen nicht."
+    ),
+    "project.cfd.title": "Kumulatives Flussdiagramm",
+    "project.cfd.by_status": "Nach Workflow-Status",
+    "project.cfd.explain": (
+        "Anzahl der Einträge je Statuskategorie (Offen, In Arbeit, Erledigt) am Ende jedes "
+        "Tages (Europe/Berlin); Epics und verworfene Einträge zählen nicht. Wachsende "
+        "„In Arbeit“-Bänder zeigen einen Stau."
+    ),
+    "project.cycle.title": "Durchlaufzeit je Eintrag",
+    "project.cycle.explain": (
+        "**Durchlaufzeit** (Cycle Time): vom ersten Wechsel nach „In Arbeit“ bis zum letzten "
+        "Wechsel nach „Erledigt“; **Vorlaufzeit** (Lead Time): von der Anlage bis zum letzten "
+        "Wechsel nach „Erledigt“. Kalendertage mit einer Nachkommastelle; Arbeitstage zählen "
+        "nur Zeit an Arbeitstagen. Linien: 50., 85. und 95. Perzentil."
+    ),
+    "project.cycle.stats": "Perzentile in Tagen",
+    "project.cycle.kind": "Kennzahl",
+    "project.cycle.cycle": "Durchlaufzeit (Kalendertage)",
+    "project.cycle.cycle_working": "Durchlaufzeit (Arbeitstage)",
+    "project.cycle.lead": "Vorlaufzeit (Kalendertage)",
+    "project.cycle.lead_working": "Vorlaufzeit (Arbeitstage)",
+    "project.throughput.title": "Durchsatz je Kalenderwoche",
+    "project.throughput.explain": (
+        "Einträge, die in der Woche (Montag bis Sonntag) zum letzten Mal nach „Erledigt“ "
+        "gewechselt sind."
+    ),
+    "project.wip.title": "Alter der Einträge in Arbeit",
+    "project.wip.explain": "Tage seit dem ersten Wechsel nach „In Arbeit“, älteste zuerst.",
+    "project.wip.none": "Nichts in Arbeit.",
+    "project.data_table": "Daten als Tabelle",
+    "col.age_days": "Alter (Tage)",
+    "col.started": "Begonnen",
+    "col.date": "Datum",
+    "col.week": "Woche ab",
+    "col.count": "Anzahl",
+    "col.scope": "Umfang (SP)",
+    "col.completed_points": "Erledigt (SP)",
+    "col.todo": "Offen",
+    "col.in_progress": "In Arbeit",
+    "col.done": "Erledigt",
+    "col.cycle_days": "Durchlaufzeit (Tage)",
+    "col.done_at": "Erledigt am",
     "project.explain": (
         "**Zugesagt**: Story Points der Einträge, die beim Sprintstart im Sprint und offen "
         "waren. **Erledigt**: Story Points der Einträge, die am Sprintende im Sprint und "
@@ -245,6 +309,25 @@ _DE: dict[str, str] = {
     "chart.hover.series": "{series}<br>{x}: {y} SP",
     "chart.hover.step": "{item} {reason} ({delta} SP)",
     "chart.hover.remaining": "offen: {remaining} SP",
+    "chart.burnup.scope": "Gesamtumfang",
+    "chart.burnup.completed": "Erledigt",
+    "chart.cone.p50": "Prognose 50 %",
+    "chart.cone.p85": "Prognose 85 %",
+    "chart.cone.p95": "Prognose 95 %",
+    "chart.cfd.todo": "Offen",
+    "chart.cfd.in_progress": "In Arbeit",
+    "chart.cfd.done": "Erledigt",
+    "chart.axis.items": "Einträge",
+    "chart.axis.days": "Tage",
+    "chart.cycle.items": "Erledigte Einträge",
+    "chart.cycle.hover": (
+        "%{customdata[0]}: %{customdata[1]}<br>erledigt %{x|%d.%m.%Y}<br>"
+        "Durchlaufzeit %{y:,.1f} Tage"
+    ),
+    "chart.percentile.p50": "50 %: {days} Tage",
+    "chart.percentile.p85": "85 %: {days} Tage",
+    "chart.percentile.p95": "95 %: {days} Tage",
+    "chart.throughput.items": "Erledigte Einträge",
 }
 
 CATALOGUES: Final[Mapping[Locale, Catalogue]] = MappingProxyType({"de": MappingProxyType(_DE)})

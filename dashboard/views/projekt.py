@@ -1,4 +1,4 @@
-"""Projekt (product owners): headline figures, velocity chart, closed sprints."""
+"""Projekt (product owners): health, velocity, forecast, burnup, CFD, cycle time, WIP."""
 
 import pandas as pd
 import streamlit as st
@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import charts, data, ui
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_points, fmt_ratio, t
 from dashboard.widgets import project_picker
+from metrics.forecast import NoForecast, WhenForecast
 from sprintfolio.services import ProjectVelocity
 
 SPRINT_PAGE = "views/sprint.py"
@@ -109,3 +110,128 @@ else:
 
 with st.expander(t("sprint.explain.title")):
     st.markdown(t("project.explain", window=window))
+
+
+# --- Flow and forecast (METRICS.md "Flow", "Forecast") ---------------------------------
+flow = data.or_stop(lambda: data.flow(project_key))
+forecast = data.or_stop(lambda: data.forecast(project_key))
+tz = data.zone()
+
+st.subheader(t("project.forecast.title"))
+when = forecast.when
+if isinstance(when, WhenForecast):
+    columns = st.columns(4)
+    columns[0].metric(
+        t("project.forecast.title"), t("project.forecast.items", items=when.remaining_items)
+    )
+    for column, name, value in zip(
+        columns[1:], ("p50", "p85", "p95"), (when.p50, when.p85, when.p95), strict=True
+    ):
+        column.metric(t(f"project.forecast.{name}"), fmt_date(value))
+else:
+    st.info(t("project.forecast.none", reason=when.message))
+st.caption(t("project.forecast.explain"))
+
+st.subheader(t("project.burnup.title"))
+st.plotly_chart(charts.burnup_figure(flow, forecast), key="burnup_chart")
+if isinstance(forecast.points, NoForecast):
+    st.caption(t("project.burnup.none", reason=forecast.points.message))
+with st.expander(t("sprint.explain.title")):
+    st.markdown(t("project.burnup.explain"))
+with st.expander(t("project.data_table")):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.date"): [fmt_date(d.day) for d in flow.burnup],
+                t("col.scope"): [fmt_points(d.scope) for d in flow.burnup],
+                t("col.completed_points"): [fmt_points(d.completed) for d in flow.burnup],
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("project.cfd.title"))
+by_status = st.toggle(t("project.cfd.by_status"), key="cfd_by_status")
+st.plotly_chart(charts.cfd_figure(flow, by_status=by_status), key="cfd_chart")
+st.caption(t("project.cfd.explain"))
+with st.expander(t("project.data_table")):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.date"): [fmt_date(d.day) for d in flow.cfd],
+                t("col.todo"): [d.todo for d in flow.cfd],
+                t("col.in_progress"): [d.in_progress for d in flow.cfd],
+                t("col.done"): [d.done for d in flow.cfd],
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("project.cycle.title"))
+st.plotly_chart(charts.cycle_time_figure(flow, tz), key="cycle_chart")
+stats = [
+    ("project.cycle.cycle", flow.cycle_time),
+    ("project.cycle.cycle_working", flow.cycle_time_working),
+    ("project.cycle.lead", flow.lead_time),
+    ("project.cycle.lead_working", flow.lead_time_working),
+]
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("project.cycle.kind"): [t(key) for key, _ in stats],
+            "P50": [fmt_number(s.p50) if s else t("value.none") for _, s in stats],
+            "P85": [fmt_number(s.p85) if s else t("value.none") for _, s in stats],
+            "P95": [fmt_number(s.p95) if s else t("value.none") for _, s in stats],
+        }
+    ),
+    hide_index=True,
+    key="cycle_stats",
+)
+st.caption(t("project.cycle.explain"))
+with st.expander(t("project.data_table")):
+    done = [f for f in flow.items if f.done is not None]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.item"): [f.key for f in done],
+                t("col.title"): [flow.titles.get(f.key, "") for f in done],
+                t("col.done_at"): [fmt_date(f.done, tz=tz) for f in done],
+                t("col.cycle_days"): [fmt_number(f.cycle_time_days) for f in done],
+            }
+        ),
+        hide_index=True,
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("project.throughput.title"))
+    st.plotly_chart(charts.throughput_figure(flow), key="throughput_chart")
+    st.caption(t("project.throughput.explain"))
+    with st.expander(t("project.data_table")):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.week"): [fmt_date(w.week_start) for w in flow.throughput],
+                    t("col.count"): [w.count for w in flow.throughput],
+                }
+            ),
+            hide_index=True,
+        )
+with right:
+    st.subheader(t("project.wip.title"))
+    if flow.wip:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.item"): [w.key for w in flow.wip],
+                    t("col.title"): [flow.titles.get(w.key, "") for w in flow.wip],
+                    t("col.started"): [fmt_date(w.started, tz=tz) for w in flow.wip],
+                    t("col.age_days"): [fmt_number(w.age_days) for w in flow.wip],
+                }
+            ),
+            hide_index=True,
+            key="wip_table",
+        )
+    else:
+        st.info(t("project.wip.none"))
+    st.caption(t("project.wip.explain"))

@@ -17,7 +17,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
-from dashboard.i18n import fmt_number, fmt_points, fmt_ratio, t, tn
+from dashboard.i18n import fmt_date, fmt_number, fmt_points, fmt_ratio, t, tn
+from metrics.forecast import WhenForecast
 from models import create_db_engine
 from models.migrate import upgrade_to_head
 from sprintfolio.config import get_settings
@@ -27,6 +28,7 @@ from sprintfolio.services import (
     project_velocity,
     sprint_report,
 )
+from sprintfolio.services.flow import project_flow, project_forecast
 from tests.conftest import DEMO_TODAY
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -232,3 +234,31 @@ def test_pages_are_not_in_a_pages_folder() -> None:
         "projekt.py",
         "sprint.py",
     ]
+
+
+@pytest.mark.parametrize("key", ["GIS", "WEB"])
+def test_project_page_shows_flow_and_forecast(app: AppTest, demo_engine: Engine, key: str) -> None:
+    _open(app, "views/projekt.py", projekt=key)
+    with Session(demo_engine) as session:
+        flow = project_flow(session, project_key=key, now=NOW)
+        forecast = project_forecast(session, project_key=key, now=NOW)
+        summary = next(s for s in portfolio_overview(session, now=NOW) if s.key == key)
+
+    figures = {m.label: m.value for m in app.metric}
+    when = forecast.when
+    assert isinstance(when, WhenForecast)
+    assert figures[t("project.forecast.p85")] == fmt_date(when.p85)
+    assert when.p85 == summary.forecast_p85  # the page and the portfolio's health agree
+    burnup = {tr["name"]: tr for tr in _plotly(app, "burnup_chart")["data"]}
+    assert burnup[t("chart.burnup.scope")]["y"] == [d.scope for d in flow.burnup]
+    assert t("chart.cone.p85") in burnup
+    cfd = {tr["name"]: tr for tr in _plotly(app, "cfd_chart")["data"]}
+    assert cfd[t("chart.cfd.done")]["y"] == [d.done for d in flow.cfd]
+    cycle = _plotly(app, "cycle_chart")
+    done = [f for f in flow.items if f.done is not None]
+    assert cycle["data"][0]["y"] == [f.cycle_time_days for f in done]
+    assert len(cycle["layout"]["shapes"]) == 3  # P50, P85, P95 lines
+    throughput = _plotly(app, "throughput_chart")
+    assert throughput["data"][0]["y"] == [w.count for w in flow.throughput]
+    stats = next(d.value for d in app.dataframe if "P85" in d.value.columns)
+    assert stats["P85"].iloc[0] == fmt_number(flow.cycle_time.p85)
