@@ -9,15 +9,13 @@ from typing import Literal, TypedDict
 
 from sqlmodel import Session, col, func, select
 
-from metrics.burndown import compute_burndown
 from metrics.calendar import BERLIN, local_date
 from metrics.forecast import NoForecast
 from metrics.model import DayValue, FigureSet
-from metrics.units import count_view
-from models import Project, Sprint, Team
+from models import Project, Sprint
 from sprintfolio.services.errors import NotFoundError
 from sprintfolio.services.flow import project_flow, project_forecast
-from sprintfolio.services.loaders import load_sprint_histories, sprint_window, team_calendar
+from sprintfolio.services.loaders import sprint_window
 from sprintfolio.services.projects import project_velocity
 from sprintfolio.services.sprints import sprint_report
 
@@ -180,20 +178,12 @@ def sprint_report_json(
     the end date (remaining at the end of that day, Europe/Berlin); days not
     reached yet are ``null``.
     """
-
     found = find_project(session, name=project)
     row = find_sprint(session, project=found, name=sprint)
     report = sprint_report(session, sprint_id=row.id or 0, now=now)
     window = sprint_window(row)
     first = local_date(window.start, BERLIN)
     last = local_date(window.end, BERLIN)
-    histories = load_sprint_histories(session, sprint_ids=[row.id or 0])
-    infos, changes = histories.for_sprint(row.id or 0)
-    team = session.get(Team, found.team_id) if found.team_id is not None else None
-    counts = compute_burndown(
-        window, infos, count_view(changes), team_calendar(team),
-        as_of=report.as_of if report.is_running else None,
-    )  # fmt: skip
     return SprintReportJson(
         project=found.name,
         sprint=SprintInfoJson(
@@ -209,7 +199,9 @@ def sprint_report_json(
             counts=False,
         ),
         items=_figures(
-            report.figures.items, _days(first, last, counts.remaining_by_day), counts=True
+            report.figures.items,
+            _days(first, last, report.burndown_items.remaining_by_day),
+            counts=True,
         ),
     )
 

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from metrics.burndown import compute_burndown
+from metrics.burnup import BurnupDay, compute_sprint_burnup
 from metrics.calendar import BERLIN
 from metrics.errors import MetricsError
 from metrics.model import Burndown, BurndownReason, SprintFigures
 from metrics.replay import History
+from metrics.units import count_view
 from models import Project, Sprint, Team
 from models.enums import SprintState
 from sprintfolio.services.errors import NotFoundError, ServiceError
@@ -77,6 +79,8 @@ class SprintReport:
     as_of: datetime
     figures: SprintFigures
     burndown: Burndown
+    burndown_items: Burndown
+    burnup: tuple[BurnupDay, ...]
     items: tuple[ItemRow, ...]
     added: tuple[ItemRow, ...]
     removed: tuple[ItemRow, ...]
@@ -119,9 +123,13 @@ def sprint_report(
     is_running = sprint.state != SprintState.CLOSED
     try:
         figures = figures_for(histories, sprint, now=now)
-        burndown = compute_burndown(
-            window, infos, changes, team_calendar(team), tz=tz, as_of=now if is_running else None
+        calendar = team_calendar(team)
+        until = now if is_running else None
+        burndown = compute_burndown(window, infos, changes, calendar, tz=tz, as_of=until)
+        burndown_items = compute_burndown(
+            window, infos, count_view(changes), calendar, tz=tz, as_of=until
         )
+        burnup = compute_sprint_burnup(window, infos, changes, tz=tz, as_of=until)
     except MetricsError as exc:
         raise ServiceError(f"sprint {sprint.name!r} (id {sprint_id}): {exc}") from exc
 
@@ -168,6 +176,8 @@ def sprint_report(
         as_of=as_of,
         figures=figures,
         burndown=burndown,
+        burndown_items=burndown_items,
+        burnup=tuple(burnup),
         items=rows(in_sprint),
         added=rows(figures.added_keys),
         removed=rows(figures.removed_keys),

@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.burnup import compute_burnup
+from metrics.burnup import compute_burnup, compute_sprint_burnup
 from metrics.calendar import BERLIN
-from metrics.model import Change
+from metrics.model import Change, ItemInfo, SprintWindow
+from metrics.sprint import compute_sprint_figures
 
 
 def at(day: int, hour: int) -> datetime:
@@ -54,3 +55,46 @@ def test_completed_never_exceeds_scope(rows) -> None:  # type: ignore[no-untyped
         changes.append(Change(item, when, "points", points=points, seq=2 * n + 1))
     for day in compute_burnup(changes, first=date(2026, 3, 2), last=date(2026, 3, 16)):
         assert 0 <= day.completed <= day.scope
+
+
+def test_sprint_burnup_worked_example() -> None:
+    # Sprint Mon 02 09:00 .. Fri 13 17:00 (Berlin), figures end at the planned end.
+    # Committed: A 5 pts, B 3 pts (added to the sprint before the start).
+    # Tue 03 10:00  C (8 pts) added              -> scope 16, completed 0
+    # Wed 04 10:00  A done                        -> scope 16, completed 5
+    # Thu 05 10:00  B re-estimated 3 -> 2         -> scope 15
+    # Fri 06 10:00  C removed                     -> scope 7
+    # Mon 09 10:00  sub-task S done (never counts)
+    # End: scope 7 = 8 committed + 8 added - 8 removed - 1 (estimate down); completed 5.
+    sprint = SprintWindow("S", "Sprint", at(2, 9), datetime(2026, 3, 13, 17, tzinfo=BERLIN))
+    changes = [
+        Change("A", at(1, 10), "created", category="todo", points=5),
+        Change("A", at(1, 10), "sprint_added", sprint="S", seq=1),
+        Change("B", at(1, 11), "created", category="todo", points=3),
+        Change("B", at(1, 11), "sprint_added", sprint="S", seq=1),
+        Change("C", at(1, 12), "created", category="todo", points=8),
+        Change("C", at(3, 10), "sprint_added", sprint="S"),
+        Change("A", at(4, 10), "status", category="done", status="Erledigt"),
+        Change("B", at(5, 10), "points", points=2),
+        Change("C", at(6, 10), "sprint_removed", sprint="S"),
+        Change("S", at(1, 13), "created", category="todo", points=1),
+        Change("S", at(1, 13), "sprint_added", sprint="S", seq=1),
+        Change("S", at(9, 10), "status", category="done", status="Erledigt"),
+    ]
+    items = [ItemInfo("A"), ItemInfo("B"), ItemInfo("C"), ItemInfo("S", type="sub-task")]
+    days = compute_sprint_burnup(sprint, items, changes)
+    assert [(d.day.day, d.scope, d.completed) for d in days[:5]] == [
+        (2, 8, 0), (3, 16, 0), (4, 16, 5), (5, 15, 5), (6, 7, 5),
+    ]  # fmt: skip
+    assert (days[-1].day, days[-1].scope, days[-1].completed) == (date(2026, 3, 13), 7, 5)
+    figures = compute_sprint_figures(sprint, items, changes)
+    p = figures.points
+    assert days[-1].scope == p.committed + p.added - p.removed
+    assert days[-1].completed == p.completed
+    # As of Wed 04 12:00 the days after Wednesday are left out.
+    partial = compute_sprint_burnup(sprint, items, changes, as_of=at(4, 12))
+    assert [(d.day.day, d.scope, d.completed) for d in partial] == [
+        (2, 8, 0),
+        (3, 16, 0),
+        (4, 16, 5),
+    ]

@@ -8,10 +8,12 @@ Points are the usual story-point values (integers and halves) or None.
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.burndown import compute_burndown
+from metrics.burnup import compute_sprint_burnup
 from metrics.calendar import WorkingCalendar
 from metrics.model import Category, Change, ItemInfo, SprintWindow
 from metrics.replay import History
@@ -173,3 +175,21 @@ def test_velocity_mean_within_range(values: list[float], window: int) -> None:
     assert stat is not None
     assert stat.minimum <= stat.mean <= stat.maximum
     assert stat.sprint_count == min(window, len(values))
+
+
+@FAST
+@given(histories())
+def test_sprint_burnup_agrees_with_figures_and_burndown(
+    history: tuple[SprintWindow, list[ItemInfo], list[Change]],
+) -> None:
+    sprint, items, changes = history
+    figures = compute_sprint_figures(sprint, items, changes)
+    burndown = compute_burndown(sprint, items, changes, RP)
+    burnup = compute_sprint_burnup(sprint, items, changes)
+
+    p = figures.points
+    assert burnup[-1].scope == pytest.approx(p.committed + p.added - p.removed)
+    assert burnup[-1].completed == pytest.approx(p.completed)
+    for day, remaining in zip(burnup, burndown.remaining_by_day, strict=True):
+        assert 0 <= day.completed <= day.scope
+        assert day.scope - day.completed == pytest.approx(remaining.value)
