@@ -132,11 +132,14 @@ def _step_hover(step: BurndownStep, titles: dict[str, str]) -> str:
     return f"<b>{head}</b><br>{title}<br>{remaining}"
 
 
-def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
+def burndown_figure(report: SprintReport, *, tz: ZoneInfo, items: bool = False) -> go.Figure:
     """The sprint burndown: remaining points as a step line, the dashed guideline,
     non-working days shaded, scope changes and progress marked separately.
+
+    With ``items`` the same in item counts (every item weighs one; the markers,
+    which name points, are left out).
     """
-    burndown = report.burndown
+    burndown = report.burndown_items if items else report.burndown
     sprint = report.sprint
     assert sprint.start_at is not None and sprint.end_at is not None
     start = _local(sprint.start_at, tz)
@@ -184,15 +187,16 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
     fig.add_scatter(
         x=line_x,
         y=line_y,
-        name=t("chart.remaining"),
+        name=t("chart.remaining_items" if items else "chart.remaining"),
         mode="lines",
         line={"color": COLOR_REMAINING, "shape": "hv", "width": 3},
         # Every step carries a marker with its own hover text; the line itself stays quiet
         # so that hovering a step shows the item, not the line's point under it.
         hoverinfo="skip",
     )
-    _add_markers(fig, [s for s in steps if s.is_scope_change], titles, tz, scope=True)
-    _add_markers(fig, [s for s in steps if not s.is_scope_change], titles, tz, scope=False)
+    if not items:
+        _add_markers(fig, [s for s in steps if s.is_scope_change], titles, tz, scope=True)
+        _add_markers(fig, [s for s in steps if not s.is_scope_change], titles, tz, scope=False)
     if report.is_running:
         fig.add_vline(x=_local(report.as_of, tz), line_dash="dot", line_color=COLOR_GUIDE)
         fig.add_annotation(
@@ -209,9 +213,31 @@ def burndown_figure(report: SprintReport, *, tz: ZoneInfo) -> go.Figure:
             "ticklabelmode": "period",
             "title": t("chart.day"),
         },
-        yaxis={"title": t("chart.points"), "rangemode": "tozero", "gridcolor": "#E6E9EE"},
+        yaxis={
+            "title": t("chart.axis.items" if items else "chart.points"),
+            "rangemode": "tozero",
+            "gridcolor": "#E6E9EE",
+        },
         height=420,
     )
+    return fig
+
+
+def sprint_burnup_figure(report: SprintReport) -> go.Figure:
+    """Sprint burnup: the sprint's scope and completed points at the end of each day."""
+    days = [_midnight(d.day + timedelta(days=1)) for d in report.burnup]
+    fig = go.Figure()
+    for name, values, color in (
+        (t("chart.burnup.scope"), [d.scope for d in report.burnup], COLOR_SCOPE),
+        (t("chart.burnup.completed"), [d.completed for d in report.burnup], COLOR_COMPLETED),
+    ):
+        fig.add_scatter(
+            x=days, y=values, name=name, mode="lines+markers", line={"color": color},
+            hovertemplate=_hover(name, "%{x|%d.%m.}", "%{y:,.1f}"),
+        )  # fmt: skip
+    fig.update_layout(**_LAYOUT, yaxis_title=t("chart.points"), height=320)
+    fig.update_xaxes(showgrid=False, tickformat="%d.%m.")
+    fig.update_yaxes(gridcolor="#E6E9EE", rangemode="tozero")
     return fig
 
 

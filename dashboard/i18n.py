@@ -309,6 +309,16 @@ _DE: dict[str, str] = {
     "chart.hover.series": "{series}<br>{x}: {y} SP",
     "chart.hover.step": "{item} {reason} ({delta} SP)",
     "chart.hover.remaining": "offen: {remaining} SP",
+    "chart.remaining_items": "Offene Einträge",
+    "sprint.unit": "Einheit",
+    "sprint.unit.points": "Story Points",
+    "sprint.unit.items": "Einträge",
+    "sprint.burnup.title": "Burnup",
+    "sprint.burnup.explain": (
+        "**Gesamtumfang**: zugesagte Punkte plus hinzugefügte und Schätzungserhöhungen, minus "
+        "entfernte, verworfene und Schätzungssenkungen – wie in den Sprint-Kennzahlen; "
+        "**Erledigt**: Punkte der erledigten Einträge im Umfang. Werte am Ende jedes Tages."
+    ),
     "chart.burnup.scope": "Gesamtumfang",
     "chart.burnup.completed": "Erledigt",
     "chart.cone.p50": "Prognose 50 %",

@@ -112,9 +112,35 @@ if sprint.goal:
 show_figures(report)
 
 st.subheader(t("sprint.burndown.title"))
-st.plotly_chart(charts.burndown_figure(report, tz=tz), key="burndown_chart")
+unit = st.segmented_control(
+    t("sprint.unit"),
+    ["points", "items"],
+    default="points",
+    format_func=lambda u: t(f"sprint.unit.{u}"),
+    key="burndown_unit",
+)
+st.plotly_chart(charts.burndown_figure(report, tz=tz, items=unit == "items"), key="burndown_chart")
 with st.expander(t("sprint.explain.title")):
     st.markdown(t("sprint.explain"))
+with st.expander(t("project.data_table")):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.date"): [fmt_date(d.day) for d in report.burndown.remaining_by_day],
+                t("chart.remaining"): [
+                    fmt_points(d.value) for d in report.burndown.remaining_by_day
+                ],
+                t("chart.remaining_items"): [
+                    int(d.value) for d in report.burndown_items.remaining_by_day
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("sprint.burnup.title"))
+st.plotly_chart(charts.sprint_burnup_figure(report), key="sprint_burnup_chart")
+st.caption(t("sprint.burnup.explain"))
 
 st.subheader(t("sprint.at_risk.title" if report.is_running else "sprint.not_completed.title"))
 if report.not_completed:

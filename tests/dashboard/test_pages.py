@@ -262,3 +262,20 @@ def test_project_page_shows_flow_and_forecast(app: AppTest, demo_engine: Engine,
     assert throughput["data"][0]["y"] == [w.count for w in flow.throughput]
     stats = next(d.value for d in app.dataframe if "P85" in d.value.columns)
     assert stats["P85"].iloc[0] == fmt_number(flow.cycle_time.p85)
+
+
+def test_sprint_page_shows_burnup_and_item_counts(app: AppTest, demo_engine: Engine) -> None:
+    _open(app, "views/sprint.py", projekt="GIS")
+    with Session(demo_engine) as session:
+        active = next(s for s in list_sprints(session, project_key="GIS") if s.state == "active")
+        report = sprint_report(session, sprint_id=active.id, now=NOW)
+
+    burnup = {tr["name"]: tr for tr in _plotly(app, "sprint_burnup_chart")["data"]}
+    assert burnup[t("chart.burnup.scope")]["y"] == [d.scope for d in report.burnup]
+    assert burnup[t("chart.burnup.completed")]["y"] == [d.completed for d in report.burnup]
+
+    app.get("button_group")[0].set_value("items").run()
+    assert not app.exception
+    traces = {tr["name"]: tr for tr in _plotly(app, "burndown_chart")["data"]}
+    counted = traces[t("chart.remaining_items")]
+    assert counted["y"][0] == report.burndown_items.committed == report.figures.items.committed
