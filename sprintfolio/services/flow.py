@@ -164,6 +164,25 @@ def project_flow(session: Session, *, project_key: str, now: datetime) -> Projec
     )
 
 
+def throughput_history(
+    done_days: list[date], *, first_seen: date, today: date, calendar: WorkingCalendar
+) -> list[int]:
+    """Items done per working day of the forecast's history window.
+
+    The window is the last ``THROUGHPUT_WINDOW_DAYS`` working days up to yesterday
+    (today is not over yet), but never before ``first_seen``, the day of the
+    project's first recorded change: days before it are not zero throughput.
+    """
+    yesterday = today - timedelta(days=1)
+    window_start = throughput_window_start(last=yesterday, calendar=calendar)
+    return daily_throughput(
+        done_days,
+        first=min(max(window_start, first_seen), yesterday),
+        last=yesterday,
+        calendar=calendar,
+    )
+
+
 @dataclass(frozen=True)
 class ProjectForecast:
     """Monte Carlo forecasts of a project as of ``today``."""
@@ -205,15 +224,11 @@ def project_forecast(
     known = [c for c in history.changes if c.at <= now]
     today = local_date(now, BERLIN)
     flows = item_flows(known, as_of=now, calendar=history.calendar)
-    # History: the last working days up to yesterday (today is not over yet), but never
-    # before the project's first recorded change: days before it are not zero throughput.
-    yesterday = today - timedelta(days=1)
     first_seen = min((local_date(c.at, BERLIN) for c in known), default=today)
-    window_start = throughput_window_start(last=yesterday, calendar=history.calendar)
-    throughput = daily_throughput(
+    throughput = throughput_history(
         [local_date(f.done, BERLIN) for f in flows if f.done is not None],
-        first=min(max(window_start, first_seen), yesterday),
-        last=yesterday,
+        first_seen=first_seen,
+        today=today,
         calendar=history.calendar,
     )
     open_keys = [

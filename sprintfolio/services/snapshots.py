@@ -62,9 +62,7 @@ from metrics.forecast import (
     DEFAULT_TRIALS,
     NoForecast,
     WhenForecast,
-    daily_throughput,
     forecast_when,
-    throughput_window_start,
 )
 from metrics.health import DEFAULT_THRESHOLDS, HealthThresholds, ProjectHealth, Rag, project_health
 from metrics.model import Change, ItemState, SprintFigures
@@ -84,7 +82,7 @@ from models import (
 from models.enums import ItemType, SourceKind, SprintState, SyncOutcome
 from sprintfolio.services.errors import NotFoundError, ServiceError
 from sprintfolio.services.figures import figures_by_sprint
-from sprintfolio.services.flow import FORECAST_SEED
+from sprintfolio.services.flow import FORECAST_SEED, throughput_history
 from sprintfolio.services.loaders import event_to_change, team_calendar
 
 __all__ = [
@@ -567,18 +565,13 @@ def _forecast(
     trials: int,
 ) -> WhenForecast | NoForecast:
     """The "when" forecast as ``project_forecast`` computes it, from the state at ``moment``."""
-    yesterday = today - timedelta(days=1)
     first_seen = (
         local_date(data.first_change, BERLIN)
         if data.first_change is not None and data.first_change <= moment
         else today
     )
-    window_start = throughput_window_start(last=yesterday, calendar=data.calendar)
-    throughput = daily_throughput(
-        done_days,
-        first=min(max(window_start, first_seen), yesterday),
-        last=yesterday,
-        calendar=data.calendar,
+    throughput = throughput_history(
+        done_days, first_seen=first_seen, today=today, calendar=data.calendar
     )
     return forecast_when(
         throughput,
