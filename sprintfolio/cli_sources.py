@@ -20,12 +20,12 @@ from sqlmodel import Session, col, select
 
 from models import Project, Source
 from models.enums import SourceKind
+from sprintfolio.services.source_status import sync_refusal
 
 source_app = typer.Typer(help="Manage tracker connections (Jira Cloud, Jira Data Center).")
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 _INTERVAL = re.compile(r"(\d+)\s*(s|m|h)")
-SYNCABLE_KINDS = (SourceKind.JIRA_CLOUD.value, SourceKind.JIRA_DC.value)
 
 #: How ``sync --every`` waits between rounds (replaced in tests).
 sleep: Callable[[float], None] = time.sleep
@@ -284,15 +284,17 @@ def sync(
 
                 names = [load_source(session, name).name]
             else:
-                names = list(
-                    session.exec(
-                        select(Source.name)
-                        .where(col(Source.kind).in_(SYNCABLE_KINDS))
-                        .order_by(col(Source.name))
-                    ).all()
-                )
+                # Every syncable source; the demo portfolio's sources point at example hosts.
+                names = [
+                    source.name
+                    for source in session.exec(select(Source).order_by(col(Source.name))).all()
+                    if sync_refusal(source) is None
+                ]
         if not names:
-            _fail("no Jira sources yet; add one with `sprintfolio source add jira-cloud ...`")
+            _fail(
+                "no source to sync (demo and local sources are not synced); "
+                "add one with `sprintfolio source add jira-cloud ...`"
+            )
     try:
         while True:
             ok = _sync_once(engine, names, full)

@@ -154,7 +154,7 @@ def test_list_shows_sources_without_tokens(jira: FakeJira, monkeypatch: pytest.M
 
 
 def test_sync_errors_are_one_line(jira: FakeJira, monkeypatch: pytest.MonkeyPatch) -> None:
-    _one_line_error(runner.invoke(cli.app, ["sync"]), "no Jira sources yet")
+    _one_line_error(runner.invoke(cli.app, ["sync"]), "no source to sync")
     runner.invoke(cli.app, _add(jira))
     _one_line_error(runner.invoke(cli.app, ["sync", "jira-x"]), "no such source; known: jira-mainz")
     monkeypatch.setenv(TOKEN_ENV, "wrong")
