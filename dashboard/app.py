@@ -1,4 +1,4 @@
-"""Sprintfolio's Streamlit entry: page setup and navigation (Portfolio, Projekt, Sprint).
+"""Sprintfolio's Streamlit entry: page setup and navigation (Portfolio, Projekt, Sprint, Quellen).
 
 Run with ``sprintfolio up`` or ``streamlit run dashboard/app.py``; the store is
 ``DATABASE_URL`` (see ``sprintfolio.config``).
@@ -24,6 +24,7 @@ PAGES = [
         url_path="projekt",
     ),
     st.Page("views/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
+    st.Page("views/quellen.py", title=t("nav.sources"), icon=":material/sync:", url_path="quellen"),
 ]
 
 # Navigation at the top: the wide tables of the portfolio get the whole window.

@@ -33,6 +33,12 @@ from sprintfolio.services import (
     sprint_report,
 )
 from sprintfolio.services.flow import ProjectFlow, ProjectForecast, project_flow, project_forecast
+from sprintfolio.services.source_status import (
+    SourceStatus,
+    SyncNowResult,
+    list_sources,
+    run_sync_now,
+)
 
 CACHE_TTL_S = 60
 
@@ -149,3 +155,21 @@ def sprints(project_key: str) -> list[SprintEntry]:
 
 def report(sprint_id: int) -> SprintReport:
     return _report(database_url(), sprint_id, current_moment(), get_settings().timezone)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _sources(url: str, now: datetime) -> list[SourceStatus]:
+    with Session(engine_for(url)) as session:
+        return list_sources(session, now=now)
+
+
+def sources() -> list[SourceStatus]:
+    """Every source with freshness, last error, recent runs and write-back queue (cached)."""
+    return _sources(database_url(), current_moment())
+
+
+def sync_now(source_name: str) -> SyncNowResult:
+    """Sync one source now and drop the cached pages, which may all change."""
+    result = run_sync_now(engine_for(database_url()), source_name=source_name)
+    st.cache_data.clear()
+    return result

@@ -27,6 +27,50 @@ _DE: dict[str, str] = {
     "nav.portfolio": "Portfolio",
     "nav.project": "Projekt",
     "nav.sprint": "Sprint",
+    "nav.sources": "Quellen",
+    "sources.title": "Quellen & Synchronisation",
+    "sources.intro": (
+        "Woher die Daten kommen und wie aktuell sie sind. Zugangsdaten bleiben in den "
+        "Umgebungsvariablen des Servers; hier steht nur ihr Name."
+    ),
+    "sources.none": "Noch keine Quelle. Eine Jira-Quelle legt `sprintfolio source add` an.",
+    "sources.col.name": "Quelle",
+    "sources.col.kind": "Art",
+    "sources.col.projects": "Projekte",
+    "sources.col.freshness": "Aktualität",
+    "sources.col.last_sync": "Letzte erfolgreiche Synchronisierung",
+    "sources.col.error": "Letzter Fehler",
+    "sources.col.outbox": "Offene Rückschreibungen",
+    "sources.freshness": "{icon} {reason}",
+    "sources.never": "nie",
+    "sources.details": "{name}: Verbindung und letzte Läufe",
+    "sources.url": "Adresse: {url}",
+    "sources.token": "Token aus der Umgebungsvariablen `{name}`: {state}",
+    "sources.token.set": "gesetzt",
+    "sources.token.missing": "nicht gesetzt – ohne sie schlägt die Synchronisierung fehl",
+    "sources.runs": "Letzte Läufe",
+    "sources.runs.none": "Noch kein Lauf.",
+    "sources.run.started": "Beginn",
+    "sources.run.mode": "Art",
+    "sources.run.outcome": "Ergebnis",
+    "sources.run.counts": "Seiten / Einträge / Ereignisse / Anfragen / Wiederholungen",
+    "sources.run.error": "Fehler",
+    "sources.sync_now": "Jetzt synchronisieren",
+    "sources.syncing": "Synchronisiere {name} …",
+    "sources.sync.ok": (
+        "{name}: {pages} Seiten, {items} Einträge, {events} Ereignisse, {requests} Anfragen "
+        "in {seconds} s."
+    ),
+    "sources.sync.failed": "Synchronisierung von {name} fehlgeschlagen: {error}",
+    "sources.refused.local": (
+        "„{name}“ ist eine lokale Quelle: Sprintfolio ist hier selbst der Tracker."
+    ),
+    "sources.refused.demo": (
+        "„{name}“ gehört zum Demo-Portfolio und zeigt auf eine Beispieladresse; sie wird nicht "
+        "synchronisiert."
+    ),
+    "sources.refused.kind": "Für Quellen der Art „{kind}“ gibt es noch keinen Connector.",
+    "sources.refused.unknown": "Die Quelle „{name}“ gibt es nicht mehr.",
     "error.service": "Die Daten konnten nicht geladen werden: {detail}",
     "error.store": "Der Datenspeicher ist nicht erreichbar: {detail}",
     "empty.store": (

@@ -232,6 +232,7 @@ def test_pages_are_not_in_a_pages_folder() -> None:
     assert sorted(p.name for p in (dashboard / "views").glob("*.py")) == [
         "portfolio.py",
         "projekt.py",
+        "quellen.py",
         "sprint.py",
     ]
 
@@ -279,3 +280,20 @@ def test_sprint_page_shows_burnup_and_item_counts(app: AppTest, demo_engine: Eng
     traces = {tr["name"]: tr for tr in _plotly(app, "burndown_chart")["data"]}
     counted = traces[t("chart.remaining_items")]
     assert counted["y"][0] == report.burndown_items.committed == report.figures.items.committed
+
+
+def test_sources_page_shows_freshness_errors_and_refuses_demo_sync(app: AppTest) -> None:
+    _open(app, "views/quellen.py")
+    table = app.dataframe[0].value.set_index(t("sources.col.name"))
+    assert len(table) == 5
+    redmine = table.loc["Redmine Internetredaktion"]
+    assert redmine[t("sources.col.freshness")].startswith(t("icon.amber"))
+    assert "401" in redmine[t("sources.col.error")]
+    assert table.loc["Sprintfolio lokal", t("sources.col.freshness")].startswith(t("icon.green"))
+
+    button = next(b for b in app.button if b.key == "sync_Jira mainzDIGITAL")
+    button.click().run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [
+        t("sources.refused.demo", name="Jira mainzDIGITAL", kind="jira-cloud")
+    ]
