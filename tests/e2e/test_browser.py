@@ -131,3 +131,12 @@ def test_sprint_page_shows_the_active_sprint_burndown(app_url: str, browser: obj
     assert page.get_by_text("GIS Sprint").locator("visible=true").count() >= 1  # type: ignore[attr-defined]
     assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
     _screenshot(page, "sprint")
+
+
+def test_sources_page_lists_the_demo_sources(app_url: str, browser: object) -> None:
+    page = _open(browser, f"{app_url}/quellen", "Quellen & Synchronisation")
+    page.get_by_text("Redmine Internetredaktion").locator("visible=true").first.wait_for(  # type: ignore[attr-defined]
+        timeout=60_000
+    )
+    assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
+    _screenshot(page, "quellen")
