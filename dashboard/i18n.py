@@ -107,7 +107,7 @@ _DE: dict[str, str] = {
     "reason.never_synced": "{never} von {sources} Quellen noch nie erfolgreich synchronisiert",
     "reason.no_sources": "keine Datenquelle verbunden",
     "portfolio.forecast": "Prognose {forecast} (85 %) · Ziel {target}",
-    "col.forecast": "Prognose (85 %)",
+    "col.forecast": "Prognose 85 %",
     "col.forecast.help": (
         "Datum, bis zu dem die offenen Einträge in 85 % von 10.000 Monte-Carlo-Läufen erledigt "
         "sind (Durchsatz der letzten 60 Arbeitstage)"

@@ -118,22 +118,22 @@ selection = st.dataframe(
     column_order=[t(name) for name in VISIBLE_COLUMNS],
     column_config={
         t("col.status"): st.column_config.TextColumn(width=115),
-        t("col.project"): st.column_config.TextColumn(width=230),
-        t("col.reason"): st.column_config.TextColumn(width=240, help=t("col.reason.help")),
-        t("col.sprint"): st.column_config.TextColumn(width=200, help=t("col.sprint.help")),
-        t("col.velocity"): st.column_config.TextColumn(width=85),
+        t("col.project"): st.column_config.TextColumn(width=190),
+        t("col.reason"): st.column_config.TextColumn(width=215, help=t("col.reason.help")),
+        t("col.sprint"): st.column_config.TextColumn(width=185, help=t("col.sprint.help")),
+        t("col.velocity"): st.column_config.TextColumn(width=80),
         t("col.progress"): st.column_config.ProgressColumn(
-            width=120,
+            width=100,
             help=t("col.progress.help"),
             format="%.0f %%",
             min_value=0,
             max_value=100,
         ),
         t("col.forecast"): st.column_config.DateColumn(
-            width=95, format="DD.MM.YYYY", help=t("col.forecast.help")
+            width=100, format="DD.MM.YYYY", help=t("col.forecast.help")
         ),
         t("col.target"): st.column_config.DateColumn(width=90, format="DD.MM.YYYY"),
-        t("col.freshness"): st.column_config.TextColumn(width=115),
+        t("col.freshness"): st.column_config.TextColumn(width=105),
     },
 )
 if selection.selection.rows:
