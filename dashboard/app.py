@@ -1,4 +1,6 @@
-"""Sprintfolio's Streamlit entry: page setup and navigation (Portfolio, Projekt, Sprint, Quellen).
+"""Sprintfolio's Streamlit entry: page setup and navigation.
+
+Pages: Portfolio, Projekt, Sprint, Einträge, Quellen.
 
 Run with ``sprintfolio up`` or ``streamlit run dashboard/app.py``; the store is
 ``DATABASE_URL`` (see ``sprintfolio.config``).
@@ -24,6 +26,9 @@ PAGES = [
         url_path="projekt",
     ),
     st.Page("views/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
+    st.Page(
+        "views/eintraege.py", title=t("nav.items"), icon=":material/list:", url_path="eintraege"
+    ),
     st.Page("views/quellen.py", title=t("nav.sources"), icon=":material/sync:", url_path="quellen"),
 ]
 

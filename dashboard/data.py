@@ -32,7 +32,17 @@ from sprintfolio.services import (
     project_velocity,
     sprint_report,
 )
+from sprintfolio.services.edits import (
+    BulkResult,
+    EditableItem,
+    EditableValues,
+    ItemEdit,
+    bulk_edit,
+    editable_values,
+)
 from sprintfolio.services.flow import ProjectFlow, ProjectForecast, project_flow, project_forecast
+from sprintfolio.services.items import list_items
+from sprintfolio.services.people import PersonEntry, list_people
 from sprintfolio.services.source_status import (
     SourceStatus,
     SyncNowResult,
@@ -171,5 +181,46 @@ def sources() -> list[SourceStatus]:
 def sync_now(source_name: str) -> SyncNowResult:
     """Sync one source now and drop the cached pages, which may all change."""
     result = run_sync_now(engine_for(database_url()), source_name=source_name)
+    st.cache_data.clear()
+    return result
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _items(url: str, project_key: str) -> list[EditableItem]:
+    with Session(engine_for(url)) as session:
+        return list_items(session, project_key=project_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _editable(url: str, project_key: str) -> EditableValues:
+    with Session(engine_for(url)) as session:
+        return editable_values(session, project_key=project_key)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _people(url: str) -> list[PersonEntry]:
+    with Session(engine_for(url)) as session:
+        return list_people(session)
+
+
+def items(project_key: str) -> list[EditableItem]:
+    """The project's items with their versions (cached until the next edit)."""
+    return _items(database_url(), project_key)
+
+
+def editable(project_key: str) -> EditableValues:
+    """Statuses, points scale, open sprints and people a form may offer."""
+    return _editable(database_url(), project_key)
+
+
+def people() -> list[PersonEntry]:
+    """Everybody who can sign in (the picker until issue S7 brings real sign-in)."""
+    return _people(database_url())
+
+
+def save_edits(actor: str, edits: list[ItemEdit]) -> BulkResult:
+    """Apply edits through the edit service, then drop every cached page (figures change)."""
+    with Session(engine_for(database_url())) as session:
+        result = bulk_edit(session, actor=actor, edits=edits, now=now_utc())
     st.cache_data.clear()
     return result

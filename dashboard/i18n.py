@@ -28,6 +28,53 @@ _DE: dict[str, str] = {
     "nav.project": "Projekt",
     "nav.sprint": "Sprint",
     "nav.sources": "Quellen",
+    "nav.items": "Einträge",
+    "items.title": "Einträge",
+    "items.intro": (
+        "Board und Backlog des Projekts: filtern, suchen, ändern. Änderungen an Einträgen aus "
+        "einem Tracker werden dorthin zurückgeschrieben; bis dahin sind sie als „ausstehend“ "
+        "markiert. Niemand überschreibt unbemerkt die Änderung eines anderen."
+    ),
+    "items.actor": "Angemeldet als",
+    "items.actor.help": (
+        "Bis zur Anmeldung (S7) wählen Sie hier, wer ändert; das Protokoll nennt es."
+    ),
+    "items.backlog": "Backlog",
+    "items.filter.sprint": "Sprint",
+    "items.filter.all": "Alle",
+    "items.filter.status": "Status",
+    "items.filter.search": "Suche (Schlüssel oder Titel)",
+    "items.count": "{shown} von {total} Einträgen",
+    "items.col.pending": "Rückschreibung ausstehend",
+    "items.col.pending.help": "Die Änderung ist gespeichert, aber noch nicht im Tracker.",
+    "items.save": "{n} Änderungen speichern",
+    "items.reload": "Tabelle neu laden",
+    "items.saved": "{n} Einträge gespeichert.",
+    "items.conflict": (
+        "{key}: Jemand hat den Eintrag inzwischen geändert. Nichts wurde überschrieben; bitte "
+        "prüfen und erneut speichern."
+    ),
+    "items.conflict.field": "{field}: Ihr Wert „{wanted}“, gespeichert ist „{stored}“",
+    "items.rejected": "{key} nicht gespeichert:",
+    "items.rejected.field": "{field} – {reason}",
+    "items.forbidden": "{key}: Sie dürfen diesen Eintrag nicht ändern.",
+    "edit.reject.item_not_found": "den Eintrag gibt es nicht mehr",
+    "edit.reject.project_not_found": "das Projekt gibt es nicht",
+    "edit.reject.no_local_source": "das Projekt hat keine lokale Quelle",
+    "edit.reject.unknown_status": "diesen Status kennt der Workflow der Quelle nicht",
+    "edit.reject.unknown_type": "unbekannter Eintragstyp",
+    "edit.reject.not_a_number": "keine Zahl",
+    "edit.reject.not_on_scale": "nicht auf der Punkteskala",
+    "edit.reject.sprint_not_found": "den Sprint gibt es nicht",
+    "edit.reject.sprint_other_project": "der Sprint gehört zu einem anderen Projekt",
+    "edit.reject.sprint_other_source": "der Sprint gehört zu einer anderen Quelle",
+    "edit.reject.sprint_closed": "der Sprint ist abgeschlossen",
+    "edit.reject.person_not_found": "diese Person gibt es nicht",
+    "edit.reject.not_a_member": "die Person gehört nicht zum Projekt",
+    "edit.reject.title_empty": "der Titel ist leer",
+    "edit.reject.title_too_long": "der Titel ist zu lang (höchstens 1.000 Zeichen)",
+    "edit.reject.title_control_characters": "der Titel enthält Steuerzeichen",
+    "edit.reject.wrong_type": "ungültiger Wert",
     "sources.title": "Quellen & Synchronisation",
     "sources.intro": (
         "Woher die Daten kommen und wie aktuell sie sind. Zugangsdaten bleiben in den "

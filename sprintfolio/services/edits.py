@@ -1367,12 +1367,18 @@ def item_for_edit(session: Session, *, item_id: int) -> EditableItem:
     if row is None:
         raise NotFoundError(f"item {item_id} does not exist; reload the list")
     item, kind = row
+    pending = pending_write_back(session, item_ids=[item_id])
+    return editable_item(item, source_kind=kind, pending=item_id in pending)
+
+
+def editable_item(item: WorkItem, *, source_kind: str, pending: bool) -> EditableItem:
+    """A stored item as an ``EditableItem`` (its values, version and write-back state)."""
     return EditableItem(
-        id=item_id,
+        id=item.id or 0,
         key=item.source_key,
         project_id=item.project_id,
         source_id=item.source_id,
-        source_kind=kind,
+        source_kind=source_kind,
         type=item.type,
         title=item.title,
         status=item.status,
@@ -1382,7 +1388,7 @@ def item_for_edit(session: Session, *, item_id: int) -> EditableItem:
         sprint_id=item.sprint_id,
         version=item.version,
         remote_version=item.remote_version,
-        pending_write_back=item_id in pending_write_back(session, item_ids=[item_id]),
+        pending_write_back=pending,
     )
 
 

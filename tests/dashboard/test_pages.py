@@ -230,6 +230,7 @@ def test_pages_are_not_in_a_pages_folder() -> None:
     dashboard = Path(APP).parent
     assert not (dashboard / "pages").exists()
     assert sorted(p.name for p in (dashboard / "views").glob("*.py")) == [
+        "eintraege.py",
         "portfolio.py",
         "projekt.py",
         "quellen.py",

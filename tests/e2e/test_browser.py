@@ -140,3 +140,12 @@ def test_sources_page_lists_the_demo_sources(app_url: str, browser: object) -> N
     )
     assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
     _screenshot(page, "quellen")
+
+
+def test_items_page_shows_the_board(app_url: str, browser: object) -> None:
+    page = _open(browser, f"{app_url}/eintraege?projekt=GIS", "Angemeldet als")
+    page.get_by_text("Änderungen speichern").locator("visible=true").first.wait_for(  # type: ignore[attr-defined]
+        timeout=60_000
+    )
+    assert page.get_by_text("Traceback").count() == 0  # type: ignore[attr-defined]
+    _screenshot(page, "eintraege")
