@@ -43,6 +43,7 @@ _DE: dict[str, str] = {
     "items.filter.sprint": "Sprint",
     "items.filter.all": "Alle",
     "items.filter.status": "Status",
+    "items.filter.status.all": "Alle Status",
     "items.filter.search": "Suche (Schlüssel oder Titel)",
     "items.count": "{shown} von {total} Einträgen",
     "items.col.pending": "Rückschreibung ausstehend",

@@ -35,7 +35,7 @@ def items_frame(
             t(TYPE): [ui.item_type_label(i.type) for i in items],
             t(STATUS): [i.status for i in items],
             t(POINTS): [i.points for i in items],
-            t(ASSIGNEE): [people.get(i.assignee_id or 0, "") for i in items],
+            t(ASSIGNEE): [people.get(i.assignee_id or 0, t("value.none")) for i in items],
             t(SPRINT): [sprints.get(i.sprint_id or 0, backlog) for i in items],
             t(PENDING): [i.pending_write_back for i in items],
         },

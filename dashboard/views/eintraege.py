@@ -80,7 +80,12 @@ sprint_filter = filters[0].selectbox(
     index=2 + list(open_sprints).index(active[0]) if active else 0,
     key=f"items_sprint_{project_key}",
 )
-status_filter = filters[1].multiselect(t("items.filter.status"), statuses, key="items_status")
+status_filter = filters[1].multiselect(
+    t("items.filter.status"),
+    statuses,
+    key="items_status",
+    placeholder=t("items.filter.status.all"),
+)
 search = filters[2].text_input(t("items.filter.search"), key="items_search")
 shown = [
     i
@@ -104,7 +109,9 @@ after = st.data_editor(
         t(TITLE): st.column_config.TextColumn(width="large", max_chars=1000, required=True),
         t(STATUS): st.column_config.SelectboxColumn(options=statuses, required=True),
         t(POINTS): st.column_config.SelectboxColumn(options=scale),
-        t(ASSIGNEE): st.column_config.SelectboxColumn(options=sorted(set(people.values()))),
+        t(ASSIGNEE): st.column_config.SelectboxColumn(
+            options=[t("value.none"), *sorted(set(people.values()))]
+        ),
         t(SPRINT): st.column_config.SelectboxColumn(
             options=[t("items.backlog"), *open_sprints.values()]
         ),
