@@ -1,6 +1,6 @@
 """Sprintfolio's Streamlit entry: page setup and navigation.
 
-Pages: Portfolio, Projekt, Sprint, Einträge, Quellen.
+Pages: Portfolio, Projekt, Sprint, Einträge, Protokoll, Quellen.
 
 Run with ``sprintfolio up`` or ``streamlit run dashboard/app.py``; the store is
 ``DATABASE_URL`` (see ``sprintfolio.config``).
@@ -28,6 +28,12 @@ PAGES = [
     st.Page("views/sprint.py", title=t("nav.sprint"), icon=":material/sprint:", url_path="sprint"),
     st.Page(
         "views/eintraege.py", title=t("nav.items"), icon=":material/list:", url_path="eintraege"
+    ),
+    st.Page(
+        "views/protokoll.py",
+        title=t("nav.audit"),
+        icon=":material/history:",
+        url_path="protokoll",
     ),
     st.Page("views/quellen.py", title=t("nav.sources"), icon=":material/sync:", url_path="quellen"),
 ]

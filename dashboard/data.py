@@ -32,6 +32,8 @@ from sprintfolio.services import (
     project_velocity,
     sprint_report,
 )
+from sprintfolio.services.audit import AuditFacets, AuditRow, list_audit
+from sprintfolio.services.audit import audit_facets as load_audit_facets
 from sprintfolio.services.edits import (
     BulkResult,
     EditableItem,
@@ -224,3 +226,33 @@ def save_edits(actor: str, edits: list[ItemEdit]) -> BulkResult:
         result = bulk_edit(session, actor=actor, edits=edits, now=now_utc())
     st.cache_data.clear()
     return result
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _audit(
+    url: str, actor: str | None, action: str | None, outcome: str | None, limit: int
+) -> list[AuditRow]:
+    with Session(engine_for(url)) as session:
+        return list_audit(session, actor=actor, action=action, outcome=outcome, limit=limit)
+
+
+def audit(
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    outcome: str | None = None,
+    limit: int = 200,
+) -> list[AuditRow]:
+    """Audit entries, newest first, filtered (cached until the next edit)."""
+    return _audit(database_url(), actor, action, outcome, limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _audit_facets(url: str) -> AuditFacets:
+    with Session(engine_for(url)) as session:
+        return load_audit_facets(session)
+
+
+def audit_facets() -> AuditFacets:
+    """The actors, actions and outcomes the audit trail holds, for the filters."""
+    return _audit_facets(database_url())

@@ -29,6 +29,23 @@ _DE: dict[str, str] = {
     "nav.sprint": "Sprint",
     "nav.sources": "Quellen",
     "nav.items": "Einträge",
+    "nav.audit": "Protokoll",
+    "audit.title": "Protokoll",
+    "audit.intro": (
+        "Wer hat wann was geändert: jede Änderung, jeder abgelehnte oder kollidierende Versuch "
+        "und jede Synchronisierung, neueste zuerst."
+    ),
+    "audit.actor": "Wer",
+    "audit.action": "Aktion",
+    "audit.outcome": "Ergebnis",
+    "audit.limit": "Höchstens",
+    "audit.none": "Keine Einträge für diese Auswahl.",
+    "audit.col.at": "Zeitpunkt",
+    "audit.col.entity": "Objekt",
+    "audit.col.changes": "Änderungen",
+    "audit.col.note": "Hinweis",
+    "audit.change": "{field}: {old} → {new}",
+    "audit.value": "{field}: {new}",
     "items.title": "Einträge",
     "items.intro": (
         "Board und Backlog des Projekts: filtern, suchen, ändern. Änderungen an Einträgen aus "

@@ -97,3 +97,27 @@ def test_unchanged_rows_give_no_edits() -> None:
     frame = items_frame([], {}, {})
     assert changed_edits([], frame, frame.copy(), {}, {}) == []
     assert {t(POINTS), t(ASSIGNEE), t(SPRINT)} <= set(frame.columns)
+
+
+def test_audit_page_lists_an_edit_and_filters_by_actor(use_store: Any, demo_copy: str) -> None:
+    engine = create_db_engine(demo_copy)
+    with Session(engine) as session:
+        item = next(
+            i for i in list_items(session, project_key="DIK") if i.status_category != "done"
+        )
+        bulk_edit(
+            session, actor="christina.klein", edits=[item.edit(title=item.title + " (neu)")],
+            now=NOW,
+        )  # fmt: skip
+    engine.dispose()
+    use_store(demo_copy)
+    app = _open(AppTest.from_file(APP, default_timeout=60), "views/protokoll.py")
+    table = app.dataframe[0].value
+    first = table.iloc[0]
+    assert first[t("audit.actor")] == "christina.klein"
+    assert first[t("audit.col.entity")] == item.key
+    assert first[t("audit.col.changes")].startswith("title: ")
+    assert first[t("audit.col.changes")].endswith(" (neu)”")
+    app.selectbox(key="audit_actor").set_value("christina.klein").run()
+    assert not app.exception
+    assert list(app.dataframe[0].value[t("audit.actor")]) == ["christina.klein"]

@@ -233,6 +233,7 @@ def test_pages_are_not_in_a_pages_folder() -> None:
         "eintraege.py",
         "portfolio.py",
         "projekt.py",
+        "protokoll.py",
         "quellen.py",
         "sprint.py",
     ]
